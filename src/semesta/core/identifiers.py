@@ -1,0 +1,1013 @@
+"""NIK, nomor KK and BPJS card number (noka): normalise, repair Excel damage, validate.
+
+Identifier structures follow the domain reference (jkn-domain.md §3):
+
+* §3.1 NIK, 16 digits ``PP KK CC DDMMYY SSSS``: first-registration area, birth date with 40
+  added to the day for women, serial from 0001 (Dukcapil). Validation as in python-stdnum
+  ``stdnum/id/nik.py`` (known PPKK prefix, real date with ``day % 40``, both centuries) and
+  Perl Business::ID::NIK (day > 40 means female, serial 0000 rejected). No check digit.
+* §3.2 nomor KK, 16 digits: 6-digit issuing area, DDMMYY recording date, family serial from
+  0001 (Perl Business::ID::NKK).
+* §3.3 noka / No. KIS: 13 digits kept as a string with its leading zeros; its internal
+  structure is undocumented, so it is never parsed.
+
+Spreadsheets damage these numbers in a few recognisable ways (an apostrophe forcing text,
+grouping spaces, a ``.0`` float suffix, scientific notation, 15-significant-digit rounding,
+lost leading zeros). Only repairs that cannot change the identifier are made; each is recorded
+by code. Anything uncertain is rejected with a reason, because a wrong NIK silently joins two
+different people during reconciliation.
+
+The Python functions are the specification and explain single values. ``nik_sql``,
+``kk_sql`` and ``noka_sql`` give DuckDB expressions that reach the same first code for bulk
+ingestion; both are built from the same character classes and patterns below.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from functools import cache
+from numbers import Integral
+from typing import Literal
+
+from semesta.core.regions import regions
+from semesta.core.text import Bilingual
+
+Status = Literal["valid", "repaired", "rejected"]
+
+# --------------------------------------------------------------------------------------------
+# Character classes and patterns, rendered for Python ``re`` and for DuckDB's RE2
+# --------------------------------------------------------------------------------------------
+
+# Whitespace that survives copy-paste from web pages, PDFs and Excel (NBSP, narrow NBSP,
+# figure space, zero-width space, byte-order mark). Listed explicitly so that Python and SQL
+# strip exactly the same characters (Python's str.strip and RE2's \s differ).
+_SPACES = " \t\n\r\u00a0\u2007\u202f\u200b\ufeff"
+# Grouping marks seen inside identifiers: "3202.0112.3456.0001", "3202-0112-...", "3,202,...".
+_MARKS = ".,-"
+# Excel's text prefix is the ASCII apostrophe; word processors turn it into typographic ones.
+_APOSTROPHES = "'\u2018\u2019`"
+
+_PATTERN_TEMPLATES = {
+    "strip": "^[<WS>]+|[<WS>]+$",
+    "apostrophe": "^[<APOS>]+[<WS>]*",
+    # A printed float: mantissa with an optional decimal point or comma, exponent up to 999.
+    "scientific": r"([0-9]+)(?:[.,]([0-9]+))?[eE]\+?([0-9]{1,3})",
+    # A trailing .0/.00 (or ,0) is a decimal part only when that mark appears nowhere else:
+    # in "3202.0112.3456.0000" the dots group digits and the last group is the serial.
+    "decimal": r"(?:[0-9]+(?:[<SEP_NO_DOT>]+[0-9]+)*\.0+|[0-9]+(?:[<SEP_NO_COMMA>]+[0-9]+)*,0+)",
+    "decimal_suffix": "[.,]0+$",
+    # Digits with separators strictly between them; a leading "-" is not a separator.
+    "separated": "[0-9]+(?:[<SEP>]+[0-9]+)*",
+    "separator": "[<SEP>]",
+}
+
+_CLASSES = {
+    "<WS>": _SPACES,
+    "<APOS>": _APOSTROPHES,
+    "<SEP>": _SPACES + _MARKS,
+    "<SEP_NO_DOT>": _SPACES + _MARKS.replace(".", ""),
+    "<SEP_NO_COMMA>": _SPACES + _MARKS.replace(",", ""),
+}
+
+
+def _class_body(chars: str, engine: Literal["python", "re2"]) -> str:
+    """Escape characters for use inside ``[...]``; RE2 wants ``\\x{HHHH}``, Python ``\\uHHHH``."""
+    parts = []
+    for ch in chars:
+        if ch.isascii() and ch.isprintable():
+            parts.append(ch if ch.isalnum() or ch == " " else "\\" + ch)
+        elif engine == "re2":
+            parts.append(f"\\x{{{ord(ch):04X}}}")
+        else:
+            parts.append(f"\\u{ord(ch):04x}")
+    return "".join(parts)
+
+
+def _render(template: str, engine: Literal["python", "re2"]) -> str:
+    for placeholder, chars in _CLASSES.items():
+        template = template.replace(placeholder, _class_body(chars, engine))
+    return template
+
+
+_RE = {name: re.compile(_render(t, "python")) for name, t in _PATTERN_TEMPLATES.items()}
+_RE2 = {name: _render(t, "re2") for name, t in _PATTERN_TEMPLATES.items()}
+
+# Doubles hold every integer up to 2**53 exactly; above it (all Papua NIKs, 91xx-97xx) only
+# even numbers exist, so an even last digit may be a rounded odd one.
+_FLOAT_EXACT_LIMIT = 2**53
+
+# --------------------------------------------------------------------------------------------
+# Reason codes
+# --------------------------------------------------------------------------------------------
+
+_REPAIR_REASONS: dict[str, Bilingual] = {
+    "apostrof": Bilingual("apostrof di depan dihapus", "leading apostrophe removed"),
+    "pemisah": Bilingual("spasi/pemisah di antara angka dihapus", "spaces/separators removed"),
+    "akhiran_desimal": Bilingual(
+        "akhiran desimal (.0) dihapus", "decimal suffix (.0) removed"
+    ),
+    "notasi_ilmiah": Bilingual(
+        "notasi ilmiah ditulis ulang; semua digit tersedia",
+        "scientific notation expanded; every digit was present",
+    ),
+    "angka_excel": Bilingual(
+        "dibaca dari sel angka; digit terakhir bukan 0 sehingga nilainya utuh",
+        "read from a numeric cell; exact because the last digit is not 0",
+    ),
+    "nol_di_depan": Bilingual(
+        "nol di depan yang hilang dikembalikan (13 digit)",
+        "lost leading zeros restored (13 digits)",
+    ),
+}
+
+# Short labels per problem suffix; {id}/{en} is the identifier's name.
+_PROBLEM_LABELS: dict[str, tuple[str, str]] = {
+    "kosong": ("{id} kosong", "{en} is empty"),
+    "notasi_ilmiah": (
+        "{id} rusak oleh notasi ilmiah Excel; digit hilang",
+        "{en} damaged by Excel scientific notation; digits lost",
+    ),
+    "bukan_angka": ("{id} berisi karakter selain angka", "{en} contains non-digit characters"),
+    "panjang_salah": ("jumlah digit {id} salah", "{en} has the wrong number of digits"),
+    "digit_akhir_dibulatkan": (
+        "{id} dari sel angka; digit terakhir mungkin dibulatkan (Excel menyimpan 15 digit "
+        "signifikan)",
+        "{en} from a numeric cell; last digit may be rounded (Excel keeps 15 significant "
+        "digits)",
+    ),
+    "kode_wilayah_tidak_dikenal": (
+        "kode wilayah {id} tidak dikenal", "unknown region code in {en}"
+    ),
+    "tanggal_lahir_tidak_valid": (
+        "tanggal lahir dalam {id} tidak valid", "invalid birth date in {en}"
+    ),
+    "tanggal_lahir_di_masa_depan": (
+        "tanggal lahir dalam {id} di masa depan", "birth date in {en} is in the future"
+    ),
+    "tanggal_tidak_valid": (
+        "tanggal pencatatan dalam {id} tidak valid", "invalid recording date in {en}"
+    ),
+    "nomor_urut_0000": (
+        "nomor urut {id} 0000 (dimulai dari 0001)", "{en} serial 0000 (serials start at 0001)"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class _Kind:
+    code: str  # problem-code prefix
+    id: str  # name in Bahasa Indonesia
+    en: str  # name in English
+    length: int
+    problems: tuple[str, ...]
+
+
+_COMMON = ("kosong", "notasi_ilmiah", "bukan_angka", "panjang_salah")
+_NIK = _Kind(
+    "nik",
+    "NIK",
+    "NIK",
+    16,
+    (
+        *_COMMON,
+        "digit_akhir_dibulatkan",
+        "kode_wilayah_tidak_dikenal",
+        "tanggal_lahir_tidak_valid",
+        "tanggal_lahir_di_masa_depan",
+        "nomor_urut_0000",
+    ),
+)
+_KK = _Kind(
+    "kk",
+    "Nomor KK",
+    "KK number",
+    16,
+    (
+        *_COMMON,
+        "digit_akhir_dibulatkan",
+        "kode_wilayah_tidak_dikenal",
+        "tanggal_tidak_valid",
+        "nomor_urut_0000",
+    ),
+)
+_NOKA = _Kind("noka", "Noka BPJS", "BPJS card number", 13, _COMMON)
+
+
+def _reasons() -> dict[str, Bilingual]:
+    reasons = dict(_REPAIR_REASONS)
+    for kind in (_NIK, _KK, _NOKA):
+        for suffix in kind.problems:
+            label_id, label_en = _PROBLEM_LABELS[suffix]
+            text = Bilingual(label_id, label_en).format(id=kind.id, en=kind.en)
+            reasons[f"{kind.code}_{suffix}"] = Bilingual(text.id[0].upper() + text.id[1:],
+                                                         text.en[0].upper() + text.en[1:])
+    return reasons
+
+
+REASONS: dict[str, Bilingual] = _reasons()
+"""A short bilingual label for every repair code and every problem code (quarantine reports)."""
+
+# --------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NikResult:
+    raw: str
+    nik: str | None
+    status: Status
+    repairs: tuple[str, ...]
+    problem: str | None
+    message: Bilingual
+    province_code: str | None = None  # "62"
+    kabupaten_code: str | None = None  # "62.02"
+    kecamatan_code: str | None = None  # "62.02.01", as first registered (never checked)
+    sex: Literal["L", "P"] | None = None
+    birth_date: date | None = None
+    century_ambiguous: bool = False
+    birth_date_mismatch: bool = False
+    serial: str | None = None
+
+
+@dataclass(frozen=True)
+class KkResult:
+    raw: str
+    kk: str | None
+    status: Status
+    repairs: tuple[str, ...]
+    problem: str | None
+    message: Bilingual
+    recorded_on: date | None = None
+
+
+@dataclass(frozen=True)
+class NokaResult:
+    raw: str
+    noka: str | None
+    status: Status
+    repairs: tuple[str, ...]
+    problem: str | None
+    message: Bilingual
+
+
+# --------------------------------------------------------------------------------------------
+# Cleaning: shared by all three identifiers
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Cleaned:
+    """A raw value reduced to its digits, or the reason it could not be."""
+
+    text: str  # the raw value as text
+    digits: str = ""
+    repairs: tuple[str, ...] = ()
+    failure: str | None = None  # "kosong" | "notasi_ilmiah" | "bukan_angka"
+    lost_digits: int = 0  # for "notasi_ilmiah"
+    numeric_cell: bool = False  # the cell (or Python value) was a number
+    printed_number: bool = False  # the text is a printed number (".0" or "E+15")
+
+
+@dataclass(frozen=True)
+class _Problem:
+    code: str
+    message: Bilingual
+
+
+def _clean(raw: object, numeric_cell: bool) -> _Cleaned:
+    if raw is None:
+        return _Cleaned("", failure="kosong", numeric_cell=numeric_cell)
+    if isinstance(raw, float):
+        return _clean_float(raw)
+    if isinstance(raw, Integral) and not isinstance(raw, bool):
+        value = int(raw)
+        if value < 0:
+            return _Cleaned(str(raw), failure="bukan_angka", numeric_cell=True)
+        return _Cleaned(str(raw), digits=str(value), numeric_cell=True)
+    return _clean_text(raw if isinstance(raw, str) else str(raw), numeric_cell)
+
+
+def _clean_float(raw: float) -> _Cleaned:
+    """Convert exactly (``int(raw)``): ``str(float)`` would print 3.202011234560017e+15."""
+    text = str(raw)
+    if math.isnan(raw):  # pandas' empty cell
+        return _Cleaned(text, failure="kosong", numeric_cell=True)
+    if not raw.is_integer() or raw < 0:  # also rejects inf (is_integer() is False)
+        return _Cleaned(text, failure="bukan_angka", numeric_cell=True)
+    return _Cleaned(text, digits=str(int(raw)), numeric_cell=True)
+
+
+def _clean_text(text: str, numeric_cell: bool) -> _Cleaned:
+    body = _RE["strip"].sub("", text)  # outer whitespace is not damage, so not recorded
+    unquoted = _RE["apostrophe"].sub("", body, count=1)
+    repairs = ("apostrof",) if unquoted != body else ()
+    base = _Cleaned(text, repairs=repairs, numeric_cell=numeric_cell)
+    if not unquoted:
+        return _with(base, failure="kosong")
+    if match := _RE["scientific"].fullmatch(unquoted):
+        return _expand_scientific(base, match)
+    if _RE["decimal"].fullmatch(unquoted):
+        grouped = _RE["decimal_suffix"].sub("", unquoted)
+        cleaned = _with(base, repairs=(*repairs, "akhiran_desimal"), printed_number=True)
+        return _ungroup(cleaned, grouped)
+    if _RE["separated"].fullmatch(unquoted):
+        return _ungroup(base, unquoted)
+    return _with(base, failure="bukan_angka")
+
+
+def _with(cleaned: _Cleaned, **changes: object) -> _Cleaned:
+    return replace(cleaned, **changes)
+
+
+def _ungroup(cleaned: _Cleaned, grouped: str) -> _Cleaned:
+    """Digits with separators between them: removing the separators loses nothing."""
+    digits = _RE["separator"].sub("", grouped)
+    repairs = (*cleaned.repairs, "pemisah") if digits != grouped else cleaned.repairs
+    return _with(cleaned, digits=digits, repairs=repairs)
+
+
+def _expand_scientific(cleaned: _Cleaned, match: re.Match[str]) -> _Cleaned:
+    """``3.202011234560017E+15`` carries all 16 digits; ``3.20201E+15`` lost the last 10.
+
+    The exponent shifts the point past the written fraction digits; every position beyond
+    them was filled in by the spreadsheet, not by the data, so such a value is rejected.
+    """
+    int_part, fraction, exponent = match.group(1), match.group(2) or "", int(match.group(3))
+    lost = exponent - len(fraction)
+    if lost > 0:
+        return _with(cleaned, failure="notasi_ilmiah", lost_digits=lost, printed_number=True)
+    mantissa = int_part + fraction
+    whole = len(int_part) + exponent
+    if mantissa[whole:].strip("0"):  # a fraction is left: no identifier looks like that
+        return _with(cleaned, failure="bukan_angka", printed_number=True)
+    digits = mantissa[:whole].lstrip("0") or "0"
+    repairs = (*cleaned.repairs, "notasi_ilmiah")
+    return _with(cleaned, digits=digits, repairs=repairs, printed_number=True)
+
+
+def _cleaning_problem(cleaned: _Cleaned, kind: _Kind) -> _Problem | None:
+    raw = _shown(cleaned.text)
+    if cleaned.failure == "kosong":
+        return _problem(kind, "kosong", "{id} kosong", "{en} is empty")
+    if cleaned.failure == "notasi_ilmiah":
+        lost = cleaned.lost_digits
+        return _problem(
+            kind,
+            "notasi_ilmiah",
+            "{id} '{raw}' rusak oleh Excel (notasi ilmiah): {lost} digit terakhir hilang, "
+            "tidak dapat diperbaiki",
+            "{en} '{raw}' was damaged by Excel (scientific notation): the last {lost} digits "
+            "are lost and cannot be recovered",
+            raw=raw,
+            lost=lost,
+        )
+    if cleaned.failure == "bukan_angka":
+        return _problem(
+            kind,
+            "bukan_angka",
+            "{id} '{raw}' berisi karakter selain angka",
+            "{en} '{raw}' contains characters other than digits",
+            raw=raw,
+        )
+    return None
+
+
+def _problem(kind: _Kind, suffix: str, text_id: str, text_en: str, **values: object) -> _Problem:
+    message = Bilingual(text_id, text_en).format(id=kind.id, en=kind.en, **values)
+    return _Problem(f"{kind.code}_{suffix}", message)
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """The raw value as quoted in a message; long junk is cut so the message stays readable."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------------------------
+# 16-digit identifiers (NIK and KK)
+# --------------------------------------------------------------------------------------------
+
+
+def _screen_16(cleaned: _Cleaned, kind: _Kind) -> _Problem | None:
+    """Checks common to NIK and KK, in order, up to and including the region prefix."""
+    return (
+        _cleaning_problem(cleaned, kind)
+        or _length_problem(cleaned, kind)
+        or _rounding_problem(cleaned, kind)
+        or _prefix_problem(cleaned, kind)
+    )
+
+
+def _length_problem(cleaned: _Cleaned, kind: _Kind) -> _Problem | None:
+    count = len(cleaned.digits)
+    if count == kind.length:
+        return None
+    return _problem(
+        kind,
+        "panjang_salah",
+        "{id} '{raw}' memiliki {count} digit, seharusnya {length}",
+        "{en} '{raw}' has {count} digits, expected {length}",
+        raw=_shown(cleaned.text),
+        count=count,
+        length=kind.length,
+    )
+
+
+def _passed_through_number(cleaned: _Cleaned) -> bool:
+    return cleaned.numeric_cell or cleaned.printed_number
+
+
+def _rounding_problem(cleaned: _Cleaned, kind: _Kind) -> _Problem | None:
+    """A number may have lost its 16th digit; only digits that could not be rounded are kept.
+
+    Excel keeps 15 significant digits, so a 16-digit number typed into a numeric cell ends in
+    0 whatever its real last digit was. Tools writing full doubles are exact up to 2**53;
+    above that only even values exist, so an even last digit may be a rounded odd one.
+    """
+    if not _passed_through_number(cleaned):
+        return None
+    digits, raw = cleaned.digits, _shown(cleaned.text)
+    if digits.endswith("0"):
+        return _problem(
+            kind,
+            "digit_akhir_dibulatkan",
+            "{id} '{raw}' berasal dari angka (bukan teks) dan berakhir dengan 0: Excel hanya "
+            "menyimpan 15 digit signifikan, jadi digit ke-16 mungkin sudah dibulatkan menjadi 0 "
+            "dan tidak dapat dipulihkan",
+            "{en} '{raw}' was stored as a number (not text) and ends in 0: Excel keeps only 15 "
+            "significant digits, so the 16th digit may have been rounded to 0 and cannot be "
+            "recovered",
+            raw=raw,
+        )
+    if int(digits) > _FLOAT_EXACT_LIMIT and digits[-1] in "2468":
+        return _problem(
+            kind,
+            "digit_akhir_dibulatkan",
+            "{id} '{raw}' berasal dari angka (bukan teks) di atas 2^53 = 9.007.199.254.740.992: "
+            "bilangan sebesar ini tidak tersimpan tepat, jadi digit terakhir mungkin sudah "
+            "dibulatkan",
+            "{en} '{raw}' was stored as a number (not text) above 2^53 = 9,007,199,254,740,992: "
+            "such numbers are not stored exactly, so the last digit may have been rounded",
+            raw=raw,
+        )
+    return None
+
+
+def _prefix_problem(cleaned: _Cleaned, kind: _Kind) -> _Problem | None:
+    """§3.1: the first 4 digits are a kabupaten/kota code, current or legacy (python-stdnum,
+    Business::ID::NIK). The kecamatan is not checked: codes are renumbered when regions split
+    and the NIK keeps its first-registration place."""
+    prefix = cleaned.digits[:4]
+    if regions().is_kabupaten_prefix(prefix):
+        return None
+    return _problem(
+        kind,
+        "kode_wilayah_tidak_dikenal",
+        "{id} '{raw}': {prefix} bukan kode kabupaten/kota yang dikenal (Kemendagri 2025 "
+        "atau kode lama)",
+        "{en} '{raw}': {prefix} is not a known kabupaten/kota code (Kemendagri 2025 or legacy)",
+        raw=_shown(cleaned.text),
+        prefix=f"{prefix[:2]}.{prefix[2:]}",
+    )
+
+
+def _serial_problem(cleaned: _Cleaned, kind: _Kind) -> _Problem | None:
+    """§3.1/§3.2: Dukcapil serials start at 0001; Business::ID::NIK and ::NKK reject 0000."""
+    if cleaned.digits[12:] != "0000":
+        return None
+    return _problem(
+        kind,
+        "nomor_urut_0000",
+        "{id} '{raw}': nomor urut 0000 tidak mungkin (nomor urut Dukcapil dimulai dari 0001)",
+        "{en} '{raw}': serial 0000 is impossible (Dukcapil serials start at 0001)",
+        raw=_shown(cleaned.text),
+    )
+
+
+def _number_repairs(cleaned: _Cleaned) -> tuple[str, ...]:
+    """A 16-digit value read from a numeric cell that passed the rounding check is exact."""
+    return (*cleaned.repairs, "angka_excel") if cleaned.numeric_cell else cleaned.repairs
+
+
+def _status(repairs: tuple[str, ...]) -> Status:
+    return "repaired" if repairs else "valid"
+
+
+def _accepted_message(kind: _Kind, cleaned: _Cleaned, value: str, repairs: tuple[str, ...],
+                      notes: tuple[Bilingual, ...] = ()) -> Bilingual:
+    if repairs:
+        message = Bilingual(
+            "{id} '{raw}' diperbaiki menjadi '{value}': {what}",
+            "{en} '{raw}' repaired to '{value}': {what_en}",
+        ).format(
+            id=kind.id,
+            en=kind.en,
+            raw=_shown(cleaned.text),
+            value=value,
+            what="; ".join(_REPAIR_REASONS[r].id for r in repairs),
+            what_en="; ".join(_REPAIR_REASONS[r].en for r in repairs),
+        )
+    else:
+        message = Bilingual("{id} '{value}' valid", "{en} '{value}' is valid").format(
+            id=kind.id, en=kind.en, value=value
+        )
+    for note in notes:
+        message = Bilingual(f"{message.id}; {note.id}", f"{message.en}; {note.en}")
+    return message
+
+
+# --------------------------------------------------------------------------------------------
+# Dates inside identifiers
+# --------------------------------------------------------------------------------------------
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+@cache
+def _oldest_plausible_birth(as_of: date) -> date:
+    """The earliest birth date giving an age of at most 100 at ``as_of`` (same rule in SQL)."""
+    day = date(as_of.year - 101, 1, 1)
+    while _age(day, as_of) > 100:
+        day += timedelta(days=1)
+    return day
+
+
+def _two_digit_fields(digits: str) -> tuple[int, int, int]:
+    """DD, MM, YY of the DDMMYY block at positions 7-12 (both NIK and KK)."""
+    return int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
+
+
+def _century_candidates(day: int, month: int, yy: int) -> list[date]:
+    """The real dates 19yy-mm-dd and 20yy-mm-dd (29 Feb 00 exists only in 2000)."""
+    found = []
+    for century in (1900, 2000):
+        try:
+            found.append(date(century + yy, month, day))
+        except ValueError:
+            continue
+    return found
+
+
+def _nik_birth_candidates(digits: str) -> list[date]:
+    """§3.1: DD is 01-31, or 41-71 for women (day + 40); MM is 01-12; the date must exist in
+    at least one century (python-stdnum tries 19yy and 20yy with ``day % 40``)."""
+    dd, month, yy = _two_digit_fields(digits)
+    if not (1 <= dd <= 31 or 41 <= dd <= 71):
+        return []
+    return _century_candidates(dd - 40 if dd > 40 else dd, month, yy)
+
+
+def _resolve_century(
+    candidates: list[date], as_of: date, hint: date | None
+) -> tuple[date, bool, bool]:
+    """(birth date, century ambiguous, mismatch with the hint).
+
+    YY is ambiguous by a century (§3.1), so a birth date from the data source decides when its
+    day, month and yy agree. Otherwise: drop future dates and ages over 100; one left is
+    certain; two left means the younger (ambiguous); none left means 19yy (ambiguous).
+    """
+    first = candidates[0]
+    if hint is not None and (hint.day, hint.month, hint.year % 100) == (
+        first.day,
+        first.month,
+        first.year % 100,
+    ):
+        return hint, False, False
+    mismatch = hint is not None
+    oldest = _oldest_plausible_birth(as_of)
+    plausible = [c for c in candidates if oldest <= c <= as_of]
+    if len(plausible) == 1:
+        return plausible[0], False, mismatch
+    if plausible:
+        return max(plausible), True, mismatch
+    return min(c for c in candidates if c <= as_of), True, mismatch
+
+
+# --------------------------------------------------------------------------------------------
+# NIK
+# --------------------------------------------------------------------------------------------
+
+
+def parse_nik(
+    raw: object,
+    *,
+    as_of: date,
+    birth_date: date | None = None,
+    numeric_cell: bool = False,
+) -> NikResult:
+    """Normalise, repair and validate a NIK (§3.1); derive region, sex and birth date.
+
+    ``raw`` is the cell value (str, int, float or None); ``numeric_cell`` says the cell was a
+    number rather than text. ``birth_date`` from the same record only settles the century; a
+    disagreement is flagged (``birth_date_mismatch``), not rejected, because reconciliation
+    reports which source is wrong. Problems are checked in a fixed order and the first wins.
+    """
+    cleaned = _clean(raw, numeric_cell)
+    problem = _screen_16(cleaned, _NIK) or _nik_date_problem(cleaned, as_of)
+    problem = problem or _serial_problem(cleaned, _NIK)
+    if problem is not None:
+        return NikResult(cleaned.text, None, "rejected", cleaned.repairs, problem.code,
+                         problem.message)
+    digits = cleaned.digits
+    born, ambiguous, mismatch = _resolve_century(_nik_birth_candidates(digits), as_of,
+                                                 birth_date)
+    repairs = _number_repairs(cleaned)
+    notes = _birth_notes(born, ambiguous, mismatch, birth_date)
+    return NikResult(
+        raw=cleaned.text,
+        nik=digits,
+        status=_status(repairs),
+        repairs=repairs,
+        problem=None,
+        message=_accepted_message(_NIK, cleaned, digits, repairs, notes),
+        province_code=digits[:2],
+        kabupaten_code=f"{digits[:2]}.{digits[2:4]}",
+        kecamatan_code=f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}",
+        sex="P" if int(digits[6:8]) > 40 else "L",
+        birth_date=born,
+        century_ambiguous=ambiguous,
+        birth_date_mismatch=mismatch,
+        serial=digits[12:],
+    )
+
+
+def _nik_date_problem(cleaned: _Cleaned, as_of: date) -> _Problem | None:
+    digits, raw = cleaned.digits, _shown(cleaned.text)
+    candidates = _nik_birth_candidates(digits)
+    ddmmyy = f"{digits[6:8]}-{digits[8:10]}-{digits[10:12]}"
+    if not candidates:
+        return _problem(
+            _NIK,
+            "tanggal_lahir_tidak_valid",
+            "{id} '{raw}': tanggal lahir {ddmmyy} tidak valid (tanggal 01–31, atau 41–71 "
+            "untuk perempuan; bulan 01–12; tanggal harus ada di kalender)",
+            "{en} '{raw}': birth date {ddmmyy} is invalid (day 01–31, or 41–71 for women; "
+            "month 01–12; the date must exist)",
+            raw=raw,
+            ddmmyy=ddmmyy,
+        )
+    if all(c > as_of for c in candidates):
+        return _problem(
+            _NIK,
+            "tanggal_lahir_di_masa_depan",
+            "{id} '{raw}': tanggal lahir {dates} setelah {as_of}",
+            "{en} '{raw}': birth date {dates} is after {as_of}",
+            raw=raw,
+            dates=" / ".join(c.isoformat() for c in candidates),
+            as_of=as_of.isoformat(),
+        )
+    return None
+
+
+def _birth_notes(
+    born: date, ambiguous: bool, mismatch: bool, hint: date | None
+) -> tuple[Bilingual, ...]:
+    notes: list[Bilingual] = []
+    if ambiguous:
+        notes.append(
+            Bilingual(
+                "abad tahun lahir tidak pasti, dipakai {born}",
+                "birth century uncertain, {born} used",
+            ).format(born=born.isoformat())
+        )
+    if mismatch and hint is not None:
+        notes.append(
+            Bilingual(
+                "tanggal lahir di sumber ({hint}) berbeda dengan NIK ({born})",
+                "the source's birth date ({hint}) differs from the NIK's ({born})",
+            ).format(hint=hint.isoformat(), born=born.isoformat())
+        )
+    return tuple(notes)
+
+
+# --------------------------------------------------------------------------------------------
+# Nomor KK
+# --------------------------------------------------------------------------------------------
+
+_KK_EARLIEST = date(1970, 1, 1)
+
+
+def _kk_recording_candidates(digits: str, as_of: date) -> list[date]:
+    """§3.2: DDMMYY is the recording date (no +40); never before 1970 nor after ``as_of``."""
+    dd, month, yy = _two_digit_fields(digits)
+    return [c for c in _century_candidates(dd, month, yy) if _KK_EARLIEST <= c <= as_of]
+
+
+def parse_kk(raw: object, *, as_of: date, numeric_cell: bool = False) -> KkResult:
+    """Normalise, repair and validate a nomor KK (§3.2): same Excel rules as the NIK, known
+    PPKK prefix, a real recording date between 1970 and ``as_of``, serial from 0001
+    (Business::ID::NKK). When both centuries fit, the later date is taken."""
+    cleaned = _clean(raw, numeric_cell)
+    problem = _screen_16(cleaned, _KK) or _kk_date_problem(cleaned, as_of)
+    problem = problem or _serial_problem(cleaned, _KK)
+    if problem is not None:
+        return KkResult(cleaned.text, None, "rejected", cleaned.repairs, problem.code,
+                        problem.message)
+    repairs = _number_repairs(cleaned)
+    return KkResult(
+        raw=cleaned.text,
+        kk=cleaned.digits,
+        status=_status(repairs),
+        repairs=repairs,
+        problem=None,
+        message=_accepted_message(_KK, cleaned, cleaned.digits, repairs),
+        recorded_on=max(_kk_recording_candidates(cleaned.digits, as_of)),
+    )
+
+
+def _kk_date_problem(cleaned: _Cleaned, as_of: date) -> _Problem | None:
+    if _kk_recording_candidates(cleaned.digits, as_of):
+        return None
+    digits = cleaned.digits
+    return _problem(
+        _KK,
+        "tanggal_tidak_valid",
+        "{id} '{raw}': tanggal pencatatan {ddmmyy} tidak valid (harus tanggal nyata antara "
+        "1970-01-01 dan {as_of})",
+        "{en} '{raw}': recording date {ddmmyy} is invalid (must be a real date between "
+        "1970-01-01 and {as_of})",
+        raw=_shown(cleaned.text),
+        ddmmyy=f"{digits[6:8]}-{digits[8:10]}-{digits[10:12]}",
+        as_of=as_of.isoformat(),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Noka (BPJS card number)
+# --------------------------------------------------------------------------------------------
+
+_NOKA_MIN_DIGITS = 9  # at most 4 leading zeros lost; shorter values are not card numbers
+
+
+def parse_noka(raw: object, *, numeric_cell: bool = False) -> NokaResult:
+    """Normalise a BPJS card number (§3.3): 13 digits as a string, leading zeros kept.
+
+    Its structure is undocumented, so nothing beyond the length is checked. Every card number
+    has 13 digits, so 9-12 digits (a number cell, or text that went through one) can only mean
+    lost leading zeros, and padding is certain. ``numeric_cell`` only changes the wording.
+    """
+    cleaned = _clean(raw, numeric_cell)
+    problem = _cleaning_problem(cleaned, _NOKA) or _noka_length_problem(cleaned)
+    if problem is not None:
+        return NokaResult(cleaned.text, None, "rejected", cleaned.repairs, problem.code,
+                          problem.message)
+    noka = cleaned.digits.zfill(_NOKA.length)
+    repairs = cleaned.repairs if noka == cleaned.digits else (*cleaned.repairs, "nol_di_depan")
+    return NokaResult(
+        raw=cleaned.text,
+        noka=noka,
+        status=_status(repairs),
+        repairs=repairs,
+        problem=None,
+        message=_accepted_message(_NOKA, cleaned, noka, repairs),
+    )
+
+
+def _noka_length_problem(cleaned: _Cleaned) -> _Problem | None:
+    count = len(cleaned.digits)
+    if _NOKA_MIN_DIGITS <= count <= _NOKA.length:
+        return None
+    return _problem(
+        _NOKA,
+        "panjang_salah",
+        "{id} '{raw}' memiliki {count} digit, seharusnya 13 (atau 9–12 bila nol di depan "
+        "hilang)",
+        "{en} '{raw}' has {count} digits, expected 13 (or 9–12 when leading zeros were lost)",
+        raw=_shown(cleaned.text),
+        count=count,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# SQL (DuckDB) for bulk normalisation: same rules, same first code
+# --------------------------------------------------------------------------------------------
+#
+# Each returned expression is self-contained: it nests the cleaning steps over the given
+# column expression. The digits are encoded in one VARCHAR: the digits themselves, '' when
+# empty, '!L' when scientific notation lost digits, '!X' when not a number.
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _re2(name: str) -> str:
+    return _lit(_RE2[name])
+
+
+@dataclass(frozen=True)
+class _SqlClean:
+    """SQL counterparts of ``_clean_text``: stripped text, unquoted text, encoded digits."""
+
+    value: str
+    numeric: str
+    stripped: str = field(init=False)
+    unquoted: str = field(init=False)
+    digits: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        text = f"COALESCE(CAST(({self.value}) AS VARCHAR), '')"
+        stripped = f"regexp_replace({text}, {_re2('strip')}, '', 'g')"
+        unquoted = f"regexp_replace({stripped}, {_re2('apostrophe')}, '')"
+        object.__setattr__(self, "stripped", stripped)
+        object.__setattr__(self, "unquoted", unquoted)
+        object.__setattr__(self, "digits", self._digits(unquoted))
+
+    @staticmethod
+    def _digits(u: str) -> str:
+        separators = _lit(_RE2["decimal_suffix"] + "|" + _RE2["separator"])
+        return (
+            f"(CASE WHEN {u} = '' THEN ''"
+            f" WHEN regexp_full_match({u}, {_re2('scientific')}) THEN {_sql_scientific(u)}"
+            f" WHEN regexp_full_match({u}, {_re2('decimal')})"
+            f" THEN regexp_replace({u}, {separators}, '', 'g')"
+            f" WHEN regexp_full_match({u}, {_re2('separated')})"
+            f" THEN regexp_replace({u}, {_re2('separator')}, '', 'g')"
+            f" ELSE '!X' END)"
+        )
+
+    def printed_number(self) -> str:
+        u = self.unquoted
+        return (
+            f"(regexp_full_match({u}, {_re2('scientific')})"
+            f" OR regexp_full_match({u}, {_re2('decimal')}))"
+        )
+
+    def numeric_cell(self) -> str:
+        return f"COALESCE(({self.numeric}), FALSE)"
+
+    def first_repair(self, last: str) -> str:
+        """The first repair code in ``_clean_text`` order; ``last`` adds the number repair."""
+        u = self.unquoted
+        return (
+            f"CASE WHEN regexp_matches({self.stripped}, {_lit('^[' + _class_body(_APOSTROPHES, 're2') + ']')})"
+            f" THEN 'apostrof'"
+            f" WHEN regexp_full_match({u}, {_re2('scientific')}) THEN 'notasi_ilmiah'"
+            f" WHEN regexp_full_match({u}, {_re2('decimal')}) THEN 'akhiran_desimal'"
+            f" WHEN regexp_matches({u}, {_re2('separator')}) THEN 'pemisah'"
+            f" {last} END"
+        )
+
+
+def _sql_scientific(u: str) -> str:
+    """``_expand_scientific`` in SQL: '!L' when digits were lost, '!X' when not whole."""
+    mantissa = f"regexp_replace({u}, '^([0-9]+)[.,]?([0-9]*)[eE].*$', '\\1\\2')"
+    int_len = f"length(regexp_extract({u}, '^[0-9]+'))"
+    exponent = f"CAST(regexp_extract({u}, '[0-9]+$') AS INTEGER)"
+    whole = f"({int_len} + {exponent})"
+    return (
+        f"(CASE WHEN {whole} > length({mantissa}) THEN '!L'"
+        f" WHEN NOT regexp_full_match(substr({mantissa}, {whole} + 1), '0*') THEN '!X'"
+        f" ELSE regexp_replace(left({mantissa}, {whole}), '^0+([0-9])', '\\1') END)"
+    )
+
+
+def _sql_date(expr: str) -> str:
+    return f"DATE '{expr}'"
+
+
+def _sql_prefixes() -> str:
+    return "(" + ", ".join(_lit(p) for p in sorted(regions().kabupaten_prefixes())) + ")"
+
+
+def _sql_screen_16(c: _SqlClean, kind: _Kind) -> list[tuple[str, str]]:
+    """(condition, code) pairs for ``_screen_16``, in the same order."""
+    d, p = c.digits, kind.code
+    through_number = f"({c.numeric_cell()} OR {c.printed_number()})"
+    rounded = (
+        f"(right({d}, 1) = '0' OR ({d} > '{_FLOAT_EXACT_LIMIT}'"
+        f" AND right({d}, 1) IN ('2', '4', '6', '8')))"
+    )
+    return [
+        (f"{d} = ''", f"{p}_kosong"),
+        (f"{d} = '!L'", f"{p}_notasi_ilmiah"),
+        (f"{d} = '!X'", f"{p}_bukan_angka"),
+        (f"length({d}) <> {kind.length}", f"{p}_panjang_salah"),
+        (f"{through_number} AND {rounded}", f"{p}_digit_akhir_dibulatkan"),
+        (f"substr({d}, 1, 4) NOT IN {_sql_prefixes()}", f"{p}_kode_wilayah_tidak_dikenal"),
+    ]
+
+
+def _sql_case(checks: list[tuple[str, str]], otherwise: str) -> str:
+    whens = " ".join(f"WHEN {cond} THEN {_lit(code)}" for cond, code in checks)
+    return f"(CASE {whens} ELSE ({otherwise}) END)"
+
+
+def _sql_century(d: str, century: str, *, female_day: bool) -> str:
+    """The date ``<century>yy-mm-dd`` from DDMMYY at positions 7-12, or NULL if not real.
+
+    The day is rewritten textually (41-71 → 01-31) so that ``d`` appears once; the DD range is
+    checked separately for the NIK.
+    """
+    iso = f"regexp_replace({d}, '^[0-9]{{6}}([0-9]{{2}})([0-9]{{2}})([0-9]{{2}})[0-9]{{4}}$', '{century}\\3-\\2-\\1')"
+    if female_day:
+        for tens, day_tens in (("4", "0"), ("5", "1"), ("6", "2"), ("7", "3")):
+            iso = f"regexp_replace({iso}, '-{tens}([0-9])$', '-{day_tens}\\1')"
+    return f"TRY_CAST({iso} AS DATE)"
+
+
+_NIK_DAY_MONTH = "^[0-9]{6}(?:0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01])(?:0[1-9]|1[0-2])"
+
+
+def _status_sql(code: str, kind: _Kind) -> str:
+    return (
+        f"(CASE WHEN {code} LIKE '{kind.code}\\_%' ESCAPE '\\' THEN 'rejected'"
+        f" WHEN {code} IS NULL THEN 'valid' ELSE 'repaired' END)"
+    )
+
+
+def nik_sql(value: str, numeric: str = "FALSE", *, as_of: date) -> dict[str, str]:
+    """DuckDB expressions equivalent to ``parse_nik`` without a birth-date hint.
+
+    ``value`` and ``numeric`` are SQL expressions (a VARCHAR column, a BOOLEAN column).
+    Keys: ``nik`` (16 digits or NULL), ``status``, ``code`` (the problem if rejected, else the
+    first repair, else NULL), ``sex`` ('L'/'P') and ``birth_date`` (century by the age rule).
+    """
+    c = _SqlClean(value, numeric)
+    d = c.digits
+    c19 = _sql_century(d, "19", female_day=True)
+    c20 = _sql_century(d, "20", female_day=True)
+    earliest = f"COALESCE({c19}, {c20})"
+    as_of_sql = _sql_date(as_of.isoformat())
+    checks = [
+        *_sql_screen_16(c, _NIK),
+        (
+            f"NOT regexp_matches({d}, '{_NIK_DAY_MONTH}') OR {earliest} IS NULL",
+            "nik_tanggal_lahir_tidak_valid",
+        ),
+        (f"{earliest} > {as_of_sql}", "nik_tanggal_lahir_di_masa_depan"),
+        (f"substr({d}, 13, 4) = '0000'", "nik_nomor_urut_0000"),
+    ]
+    code = _sql_case(checks, c.first_repair(f"WHEN {c.numeric_cell()} THEN 'angka_excel'"))
+    status = _status_sql(code, _NIK)
+    oldest = _sql_date(_oldest_plausible_birth(as_of).isoformat())
+    birth = (
+        f"(CASE WHEN {status} = 'rejected' THEN NULL"
+        f" WHEN {c20} BETWEEN {oldest} AND {as_of_sql} THEN {c20}"
+        f" WHEN {c19} BETWEEN {oldest} AND {as_of_sql} THEN {c19}"
+        f" WHEN {c19} <= {as_of_sql} THEN {c19} ELSE {c20} END)"
+    )
+    return {
+        "nik": f"(CASE WHEN {status} = 'rejected' THEN NULL ELSE {d} END)",
+        "status": status,
+        "code": code,
+        "sex": (
+            f"(CASE WHEN {status} = 'rejected' THEN NULL"
+            f" WHEN substr({d}, 7, 2) > '40' THEN 'P' ELSE 'L' END)"
+        ),
+        "birth_date": birth,
+    }
+
+
+def kk_sql(value: str, numeric: str = "FALSE", *, as_of: date) -> dict[str, str]:
+    """DuckDB expressions equivalent to ``parse_kk``: ``kk``, ``status``, ``code`` and
+    ``recorded_on`` (the later century within 1970..as_of)."""
+    c = _SqlClean(value, numeric)
+    d = c.digits
+    window = f"BETWEEN {_sql_date(_KK_EARLIEST.isoformat())} AND {_sql_date(as_of.isoformat())}"
+    c19 = _sql_century(d, "19", female_day=False)
+    c20 = _sql_century(d, "20", female_day=False)
+    latest = f"(CASE WHEN {c20} {window} THEN {c20} WHEN {c19} {window} THEN {c19} END)"
+    checks = [
+        *_sql_screen_16(c, _KK),
+        (f"{latest} IS NULL", "kk_tanggal_tidak_valid"),
+        (f"substr({d}, 13, 4) = '0000'", "kk_nomor_urut_0000"),
+    ]
+    code = _sql_case(checks, c.first_repair(f"WHEN {c.numeric_cell()} THEN 'angka_excel'"))
+    status = _status_sql(code, _KK)
+    return {
+        "kk": f"(CASE WHEN {status} = 'rejected' THEN NULL ELSE {d} END)",
+        "status": status,
+        "code": code,
+        "recorded_on": f"(CASE WHEN {status} = 'rejected' THEN NULL ELSE {latest} END)",
+    }
+
+
+def noka_sql(value: str, numeric: str = "FALSE") -> dict[str, str]:
+    """DuckDB expressions equivalent to ``parse_noka``: ``noka``, ``status``, ``code``.
+
+    ``numeric`` is accepted for symmetry; as in ``parse_noka`` it changes no outcome.
+    """
+    c = _SqlClean(value, numeric)
+    d = c.digits
+    checks = [
+        (f"{d} = ''", "noka_kosong"),
+        (f"{d} = '!L'", "noka_notasi_ilmiah"),
+        (f"{d} = '!X'", "noka_bukan_angka"),
+        (
+            f"length({d}) NOT BETWEEN {_NOKA_MIN_DIGITS} AND {_NOKA.length}",
+            "noka_panjang_salah",
+        ),
+    ]
+    code = _sql_case(checks, c.first_repair(f"WHEN length({d}) < {_NOKA.length} THEN 'nol_di_depan'"))
+    status = _status_sql(code, _NOKA)
+    return {
+        "noka": f"(CASE WHEN {status} = 'rejected' THEN NULL ELSE lpad({d}, 13, '0') END)",
+        "status": status,
+        "code": code,
+    }
