@@ -26,6 +26,7 @@ path given explicitly (for tests).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -144,7 +145,7 @@ class Version:
     effective_from: date
     effective_to: date | None
     source: str
-    values: Mapping[str, Any]
+    values: Mapping[str, Any] = field(hash=False)
     note: str | None = None
     rule_file: str = field(default="", compare=False)
     series: str = field(default="", compare=False)
@@ -154,9 +155,8 @@ class Version:
 
     def _get(self, key: str, kind: type | tuple[type, ...], kind_name: str) -> Any:
         value = self.values.get(key)
-        if value is None or isinstance(value, bool) is not (kind is bool):
-            self._wrong(key, kind_name)
-        if not isinstance(value, kind):
+        bool_mismatch = isinstance(value, bool) is not (kind is bool)  # bool is an int subclass
+        if value is None or bool_mismatch or not isinstance(value, kind):
             self._wrong(key, kind_name)
         return value
 
@@ -185,14 +185,14 @@ class Version:
         return bool(self._get(key, bool, "true/false"))
 
     def day(self, key: str) -> date:
-        return self._get(key, date, "date")  # type: ignore[no-any-return]
+        return self._get(key, date, "date")
 
     def parts(self, key: str) -> Mapping[str, Any]:
         """The ``<key>_parts`` table (already checked to add up to ``<key>``)."""
         return self.table(f"{key}_parts")
 
     def table(self, key: str) -> Mapping[str, Any]:
-        return self._get(key, Mapping, "table")  # type: ignore[no-any-return]
+        return self._get(key, Mapping, "table")
 
     def tables(self, key: str) -> tuple[Mapping[str, Any], ...]:
         items = self._get(key, tuple, "array of tables")
@@ -248,9 +248,7 @@ class RuleFile:
 
 # --- messages -----------------------------------------------------------------------------
 
-_MSG_TOML = Bilingual(
-    "{file}: bukan TOML yang sah: {error}", "{file}: not valid TOML: {error}"
-)
+_MSG_TOML = Bilingual("{file}: bukan TOML yang sah: {error}", "{file}: not valid TOML: {error}")
 _MSG_META = Bilingual(
     "{file}: tabel [meta] harus berisi teks tidak kosong untuk {key!r}",
     "{file}: the [meta] table must hold a non-empty text for {key!r}",
@@ -444,19 +442,29 @@ def _version(name: str, series: str, index: int, raw: dict[str, Any]) -> Version
 
 def _check_chain(name: str, series: str, versions: tuple[Version, ...]) -> None:
     """Each next version starts exactly one day after the previous one ends."""
-    for previous, current in zip(versions, versions[1:], strict=False):
+    for previous, current in itertools.pairwise(versions):
         kw = {"file": name, "series": series, "start": current.effective_from}
         if current.effective_from < previous.effective_from:
             _fail(_MSG_ORDER, previous=previous.effective_from, **kw)
         if previous.effective_to is None:
-            _fail(_MSG_OPEN_NOT_LAST, file=name, series=series, start=previous.effective_from,
-                  next=current.effective_from)
+            _fail(
+                _MSG_OPEN_NOT_LAST,
+                file=name,
+                series=series,
+                start=previous.effective_from,
+                next=current.effective_from,
+            )
         expected = previous.effective_to + _ONE_DAY
         if current.effective_from < expected:
             _fail(_MSG_OVERLAP, previous=previous.effective_from, end=previous.effective_to, **kw)
         if current.effective_from > expected:
-            _fail(_MSG_GAP, file=name, series=series, gap_from=expected,
-                  gap_to=current.effective_from - _ONE_DAY)
+            _fail(
+                _MSG_GAP,
+                file=name,
+                series=series,
+                gap_from=expected,
+                gap_to=current.effective_from - _ONE_DAY,
+            )
 
 
 # --- value normalisation ------------------------------------------------------------------
@@ -492,8 +500,13 @@ def _value(key: str, value: Any, where: str) -> Any:
 
 def _percent(key: str, value: Any, where: str) -> Decimal:
     if not isinstance(value, str) or not _DECIMAL.fullmatch(value.strip()):
-        _bad(where, key, value, 'persen ditulis sebagai teks desimal, mis. "98.6"',
-             'percentages are decimal strings, e.g. "98.6"')
+        _bad(
+            where,
+            key,
+            value,
+            'persen ditulis sebagai teks desimal, mis. "98.6"',
+            'percentages are decimal strings, e.g. "98.6"',
+        )
     return Decimal(value.strip())
 
 
@@ -502,11 +515,17 @@ def _check_parts(values: Mapping[str, Any], key: str, where: str) -> None:
     expected = values.get(key)
     numbers = (int, Decimal)
     if not isinstance(parts, Mapping) or not parts or expected is None:
-        _bad(where, f"{key}_parts", parts, f"perlu tabel bagian dan {key}",
-             f"needs a table of parts and {key}")
+        _bad(
+            where,
+            f"{key}_parts",
+            parts,
+            f"perlu tabel bagian dan {key}",
+            f"needs a table of parts and {key}",
+        )
     if any(isinstance(v, bool) or not isinstance(v, numbers) for v in [expected, *parts.values()]):
-        _bad(where, f"{key}_parts", dict(parts), "bagian harus berupa angka",
-             "parts must be numbers")
+        _bad(
+            where, f"{key}_parts", dict(parts), "bagian harus berupa angka", "parts must be numbers"
+        )
     total = sum(parts.values())
     if total != expected:
         _fail(_MSG_PARTS, where=where, key=key, total=total, expected=expected)
@@ -633,11 +652,17 @@ def award_rules(on: date, variant: str | None = None) -> AwardRules:
     entries = [_award_category(version, raw) for raw in version.tables("categories")]
     variants = sorted({c.variant for c in entries if c.variant is not None})
     if variant is not None and variant not in variants:
-        _fail(_MSG_VARIANT, file=version.rule_file, variant=variant, on=on,
-              known=", ".join(variants) or "-")
+        _fail(
+            _MSG_VARIANT,
+            file=version.rule_file,
+            variant=variant,
+            on=on,
+            known=", ".join(variants) or "-",
+        )
     replaced = {c.name for c in entries if variant is not None and c.variant == variant}
     categories = [
-        c for c in entries
+        c
+        for c in entries
         if (c.variant is None and c.name not in replaced)
         or (variant is not None and c.variant == variant)
     ]
@@ -655,8 +680,9 @@ def award_rules(on: date, variant: str | None = None) -> AwardRules:
 def award_variants(on: date) -> tuple[str, ...]:
     """Names of the alternative readings available for the award criteria in force on ``on``."""
     version = in_force("uhc_award", "award", on)
-    return tuple(sorted({str(raw["variant"]) for raw in version.tables("categories")
-                         if "variant" in raw}))
+    return tuple(
+        sorted({str(raw["variant"]) for raw in version.tables("categories") if "variant" in raw})
+    )
 
 
 def _rank(entries: list[AwardCategory], category: AwardCategory) -> int:
@@ -675,8 +701,9 @@ def _award_category(version: Version, raw: Mapping[str, Any]) -> AwardCategory:
     elif criteria is not None and published is False:
         why = "criteria given but criteria_published = false"
     if why is not None:
-        _fail(_MSG_AWARD, file=version.rule_file, start=version.effective_from,
-              category=name, why=why)
+        _fail(
+            _MSG_AWARD, file=version.rule_file, start=version.effective_from, category=name, why=why
+        )
     variant = raw.get("variant")
     return AwardCategory(
         name=str(name),

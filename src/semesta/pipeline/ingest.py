@@ -1,0 +1,319 @@
+"""Ingest a folder of exports into a workspace for one period, losing nothing.
+
+For every file: rows read = rows ingested + rows quarantined, and every rejected or repaired value
+is recorded with its file, sheet, row, column, value and reason. Files are first read into
+temporary staging tables (a file that turns out broken is refused there, nothing written); then
+all accepted files are normalised and written in one transaction, so a crash or a kill leaves
+the workspace as it was. Re-importing the same file for the same period changes nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from semesta.core.text import Bilingual, SemestaError
+from semesta.pipeline import normalize, readers
+from semesta.pipeline.layouts import Layout, header_key
+from semesta.pipeline.workspace import Workspace, check_period, ensure_layout_table, one
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class FileReport:
+    file: str
+    status: str  # "ingested", "already_ingested", "refused"
+    layout: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_ingested: int = 0
+    rows_quarantined: int = 0
+    values_repaired: dict[str, int] = field(default_factory=dict)
+    values_rejected: dict[str, int] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
+    message: dict[str, str] | None = None
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.rows_ingested + self.rows_quarantined
+
+
+@dataclass
+class IngestReport:
+    period: str
+    workspace: str
+    files: list[FileReport]
+
+    def totals(self) -> dict[str, int]:
+        done = [f for f in self.files if f.status == "ingested"]
+        return {
+            "files_ingested": len(done),
+            "files_already_ingested": sum(f.status == "already_ingested" for f in self.files),
+            "files_refused": sum(f.status == "refused" for f in self.files),
+            "rows_read": sum(f.rows_read for f in done),
+            "rows_ingested": sum(f.rows_ingested for f in done),
+            "rows_quarantined": sum(f.rows_quarantined for f in done),
+            "values_repaired": sum(sum(f.values_repaired.values()) for f in done),
+            "values_rejected": sum(sum(f.values_rejected.values()) for f in done),
+        }
+
+    def as_dict(self) -> dict:
+        return {"period": self.period, "workspace": self.workspace,
+                "files": [asdict(f) for f in self.files], "totals": self.totals()}
+
+
+def ingest(folder: Path, period: str, workspace: Workspace, *, replace: bool = False,
+           progress: Progress = lambda _: None) -> IngestReport:
+    check_period(period)
+    paths = _export_files(folder)
+    as_of = _period_end(period)
+    mapping = workspace.mapping()
+    db = workspace.connect()
+    try:
+        reports, staged = [], []
+        for path in paths:
+            report, stage = _stage_file(db, path, period, mapping, replace, progress, len(staged))
+            reports.append(report)
+            if stage is not None:
+                staged.append(stage)
+        if staged:
+            _commit(db, staged, period, as_of, progress)
+        return IngestReport(period, str(workspace.path), reports)
+    finally:
+        db.close()
+
+
+def _export_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise SemestaError(Bilingual(f"Folder '{folder}' tidak ditemukan.",
+                                     f"Folder '{folder}' not found."))
+    paths = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    if not paths:
+        raise SemestaError(Bilingual(f"Folder '{folder}' tidak berisi berkas.",
+                                     f"Folder '{folder}' contains no files."))
+    return paths
+
+
+def _period_end(period: str) -> date:
+    year, month = (int(part) for part in period.split("-"))
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+@dataclass
+class _Staged:
+    report: FileReport
+    plan: readers.FilePlan
+    table: str
+    sha256: str
+    replaces: list[int]
+
+
+def _stage_file(db, path, period, mapping, replace, progress, index):
+    report = FileReport(path.name, "refused")
+    sha = _sha256(path)
+    previous = db.execute("SELECT file_id, sha256 FROM files WHERE period = ? AND file_name = ?",
+                          [period, path.name]).fetchall()
+    if any(row[1] == sha for row in previous):
+        report.status = "already_ingested"
+        report.message = Bilingual("Sudah diimpor untuk periode ini; tidak ada yang berubah.",
+                                   "Already ingested for this period; nothing changed.").as_dict()
+        return report, None
+    if previous and not replace:
+        report.message = Bilingual(
+            f"Berkas bernama sama dengan isi berbeda sudah diimpor untuk {period}; pakai --ganti "
+            "untuk menggantinya.",
+            f"A file of the same name with other content was ingested for {period}; use "
+            "--replace to replace it.").as_dict()
+        return report, None
+    table = f"stage_{index}"
+    try:
+        plan = readers.plan(path, mapping)
+        report.layout = plan.layout.name
+        report.sheets = [s.name for s in plan.sheets if s.name]
+        report.ignored_columns = sorted({c for s in plan.sheets for c in s.ignored})
+        _stage_rows(db, plan, table, progress)
+    except SemestaError as error:
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+        report.message = error.message.as_dict()
+        return report, None
+    except Exception as error:  # a broken file discovered while reading: refuse it, keep going
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+        report.message = readers.refuse(
+            path, f"gagal dibaca di tengah jalan ({type(error).__name__}: {error}).",
+            f"reading failed part-way ({type(error).__name__}: {error}).").message.as_dict()
+        return report, None
+    report.status = "ingested"
+    return report, _Staged(report, plan, table, sha, [row[0] for row in previous])
+
+
+def _stage_rows(db: duckdb.DuckDBPyConnection, plan: readers.FilePlan, table: str,
+                progress: Progress) -> None:
+    columns = ", ".join(f'"{f.name}" {"BOOLEAN" if f.name.startswith("_numeric_") else "BIGINT" if f.name == "_row" else "VARCHAR"}'
+                        for f in plan.schema())
+    db.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({columns})")
+    rows = 0
+    for batch in readers.read_batches(plan):
+        db.register("batch_arrow", batch)
+        db.execute(f"INSERT INTO {table} SELECT * FROM batch_arrow")
+        db.unregister("batch_arrow")
+        rows += batch.num_rows
+        progress(f"{plan.path.name}: {rows:,} baris dibaca / rows read".replace(",", "."))
+
+
+def _commit(db, staged: list[_Staged], period: str, as_of: date, progress: Progress) -> None:
+    """Normalise every staged file and write it, all in one transaction."""
+    prepared = []
+    for item in staged:
+        normalize.load_vocabularies(db, item.table, item.plan.layout)
+        typed = normalize.typed_columns(item.plan.layout, as_of)
+        _type_stage(db, item, typed)
+        prepared.append((item, typed))
+    db.execute("BEGIN TRANSACTION")
+    try:
+        for item, typed in prepared:
+            progress(f"{item.plan.path.name}: menulis / writing")
+            _write(db, item, typed, period)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    for item, _ in prepared:
+        db.execute(f"DROP TABLE IF EXISTS {item.table}")
+        db.execute(f"DROP TABLE IF EXISTS {item.table}_typed")
+
+
+def _type_stage(db, item: _Staged, typed: list[normalize.Typed]) -> None:
+    """One pass computing typed values, their reason codes and the row's own verdict."""
+    layout = item.plan.layout
+    raw = [c.name for c in layout.columns]
+    values = ", ".join(f'{t.value} AS "{t.name}"' for t in typed)
+    codes = ", ".join(f'{t.code} AS "_code_{t.name}"' for t in typed if t.code)
+    repairs = ", ".join(f'{t.repair} AS "_repair_{t.name}"' for t in typed if t.repair)
+    raw_cols = ", ".join(f'"{c}" AS "_raw_{c}"' for c in raw)
+    parts = ", ".join(p for p in (raw_cols, values, codes, repairs) if p)
+    db.execute(f"CREATE OR REPLACE TEMP TABLE {item.table}_typed AS "
+               f"SELECT _sheet, _row, {parts} FROM {item.table}")
+    verdict = _row_verdict(layout)
+    db.execute(f"ALTER TABLE {item.table}_typed ADD COLUMN _row_reason VARCHAR")
+    db.execute(f"UPDATE {item.table}_typed SET _row_reason = {verdict}")
+
+
+def _row_verdict(layout: Layout) -> str:
+    raw = [f'"_raw_{c.name}"' for c in layout.columns]
+    empty = " AND ".join(f"nullif(trim({r}), '') IS NULL" for r in raw)
+    header_keys = {header_key(a) for c in layout.columns for a in c.aliases}
+    keys = ", ".join(f"'{k}'" for k in sorted(header_keys))
+    header_hits = " + ".join(
+        f"CASE WHEN {normalize.key_sql(r)} IN ({keys}) THEN 1 ELSE 0 END" for r in raw)
+    no_identity = " AND ".join(f'"{c}" IS NULL' for c in layout.row_needs_any) or "FALSE"
+    return (f"CASE WHEN {empty} THEN 'baris_kosong' "
+            f"WHEN ({header_hits}) >= 2 THEN 'baris_judul_berulang' "
+            f"WHEN {no_identity} THEN 'baris_tanpa_identitas' END")
+
+
+def _write(db, item: _Staged, typed: list[normalize.Typed], period: str) -> None:
+    layout, report = item.plan.layout, item.report
+    ensure_layout_table(db, layout, typed)
+    for old in item.replaces:
+        for name in (layout.name, "quarantine", "repairs", "files"):
+            db.execute(f"DELETE FROM {name} WHERE file_id = ?", [old])
+    file_id = one(db, "SELECT coalesce(max(file_id), 0) + 1 FROM files")[0]
+    source = f"{item.table}_typed"
+    names = ", ".join(f'"{t.name}"' for t in typed)
+    db.execute(f"INSERT INTO {layout.name} (period, file_id, sheet, row_number, {names}) "
+               f"SELECT ?, ?, _sheet, _row, {names} FROM {source} WHERE _row_reason IS NULL "
+               f"ORDER BY _sheet, _row", [period, file_id])
+    _write_quarantine(db, item, typed, period, file_id)
+    _write_repairs(db, item, typed, file_id)
+    _fill_report(db, item, typed, file_id)
+    db.execute("INSERT INTO files (file_id, period, layout, file_name, sha256, sheets, rows_read, "
+               "rows_ingested, rows_quarantined, values_repaired, values_rejected) VALUES "
+               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               [file_id, period, layout.name, report.file, item.sha256, ", ".join(report.sheets),
+                report.rows_read, report.rows_ingested, report.rows_quarantined,
+                sum(report.values_repaired.values()), sum(report.values_rejected.values())])
+
+
+def _reason_table(db, layout: Layout, typed: list[normalize.Typed]) -> None:
+    """Bilingual reason texts per (column, code), with the column's own details filled in."""
+    rows = []
+    for t in typed:
+        column = next((c for c in layout.columns if c.name == t.name), None)
+        low, high = (column.range if column and column.range else (None, None))
+        for code, text in normalize.REASONS.items():
+            filled = text.format(low=low, high=high, columns=" / ".join(layout.row_needs_any)) \
+                if "{" in text.id else text
+            rows.append((t.name, code, filled.id, filled.en))
+    for code in ("baris_kosong", "baris_judul_berulang", "baris_tanpa_identitas"):
+        text = normalize.REASONS[code].format(columns=" / ".join(layout.row_needs_any))
+        rows.append(("", code, text.id, text.en))
+    db.execute("CREATE OR REPLACE TEMP TABLE reason_text (column_name VARCHAR, code VARCHAR, "
+               "text_id VARCHAR, text_en VARCHAR)")
+    db.executemany("INSERT INTO reason_text VALUES (?, ?, ?, ?)", rows)
+
+
+def _write_quarantine(db, item: _Staged, typed, period: str, file_id: int) -> None:
+    layout = item.plan.layout
+    _reason_table(db, layout, typed)
+    source = f"{item.table}_typed"
+    whole_row = " || ' | ' || ".join(f"coalesce(\"_raw_{c.name}\", '')" for c in layout.columns)
+    parts = [
+        f"SELECT _sheet, _row, NULL AS column_name, {whole_row} AS value, 'row' AS scope, "
+        f"_row_reason AS code, '' AS text_column FROM {source} WHERE _row_reason IS NOT NULL"
+    ]
+    for t in typed:
+        if t.code:
+            parts.append(
+                f"SELECT _sheet, _row, '{t.raw}', \"_raw_{t.raw}\", 'value', \"_code_{t.name}\", "
+                f"'{t.name}' FROM {source} WHERE _row_reason IS NULL AND \"_code_{t.name}\" IS NOT NULL")
+    union = " UNION ALL ".join(parts)
+    db.execute(
+        f"INSERT INTO quarantine SELECT ?, ?, ?, q._sheet, q._row, q.column_name, q.value, "
+        f"q.scope, q.code, r.text_id, r.text_en FROM ({union}) q LEFT JOIN reason_text r "
+        f"ON r.column_name = q.text_column AND r.code = q.code ORDER BY q._sheet, q._row",
+        [file_id, period, item.report.file])
+
+
+def _write_repairs(db, item: _Staged, typed, file_id: int) -> None:
+    source = f"{item.table}_typed"
+    parts = [
+        f"SELECT _sheet, _row, '{t.raw}', \"_raw_{t.raw}\", \"{t.name}\", \"_repair_{t.name}\" "
+        f"FROM {source} WHERE _row_reason IS NULL AND \"_repair_{t.name}\" IS NOT NULL"
+        for t in typed if t.repair
+    ]
+    if parts:
+        db.execute(f"INSERT INTO repairs SELECT ?, * FROM ({' UNION ALL '.join(parts)})",
+                   [file_id])
+
+
+def _fill_report(db, item: _Staged, typed, file_id: int) -> None:
+    report = item.report
+    source = f"{item.table}_typed"
+    read, quarantined = one(db, f"SELECT count(*), count(_row_reason) FROM {source}")
+    report.rows_read, report.rows_quarantined = read, quarantined
+    report.rows_ingested = one(
+        db, f"SELECT count(*) FROM {item.plan.layout.name} WHERE file_id = ?", [file_id])[0]
+    rejected = db.execute("SELECT column_name || ': ' || reason_code, count(*) FROM quarantine "
+                          "WHERE file_id = ? AND scope = 'value' GROUP BY ALL", [file_id]).fetchall()
+    repaired = db.execute("SELECT column_name || ': ' || reason_code, count(*) FROM repairs "
+                          "WHERE file_id = ? GROUP BY ALL", [file_id]).fetchall()
+    report.values_rejected = dict(sorted(Counter(dict(rejected)).items()))
+    report.values_repaired = dict(sorted(Counter(dict(repaired)).items()))
+    if not report.balanced:  # a defect in this module, never the user's fault
+        raise RuntimeError(f"row accounting does not add up for {report.file}")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
