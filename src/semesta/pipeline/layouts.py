@@ -56,6 +56,7 @@ def _c(name: str, kind: str, *aliases: str, required: bool = False,
 
 NIK = _c("nik", "nik", "NIK", "NO NIK", "NOMOR NIK", "NOMOR INDUK KEPENDUDUKAN", "NO KTP",
          "NIK PESERTA", required=True)
+NIK_OPTIONAL = Column("nik", "nik", NIK.aliases)
 NAMA = _c("nama", "name", "NAMA", "NAMA LENGKAP", "NAMA_LGKP", "NAMA PESERTA", "NM PESERTA",
           "NAMA PEGAWAI")
 NO_KK = _c("no_kk", "kk", "NO KK", "NO_KK", "NOMOR KK", "NKK", "NOMOR KARTU KELUARGA", "NO. KK")
@@ -187,7 +188,7 @@ TAGIHAN = Layout(
     Bilingual("Tagihan iuran PBPU-BP Pemda (BPJS Kesehatan)", "PBPU-BP Pemda premium invoice (BPJS)"),
     (
         _c("no_kartu", "noka", "NO KARTU", "NOKA", "NOMOR KARTU", "NO KIS", required=True),
-        NIK,
+        NIK_OPTIONAL,
         NAMA,
         _c("kelas", "int", "KELAS", "HAK KELAS", range=(1, 3)),
         _c("iuran", "rupiah", "IURAN", "JUMLAH IURAN", "TAGIHAN", "NOMINAL", "BESAR IURAN",
@@ -221,10 +222,6 @@ def match_headers(
         if set(layout.required) <= set(found.values()):
             matches.append((layout, found))
     return sorted(matches, key=lambda m: -len(m[1]))
-
-
-def known_header_keys() -> set[str]:
-    return {key for layout in LAYOUTS for key in _alias_index(layout)}
 
 
 _ALIAS_CACHE: dict[str, dict[str, str]] = {}

@@ -21,7 +21,7 @@ import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
 from semesta.core.text import Bilingual, SemestaError
-from semesta.pipeline.layouts import Layout, known_header_keys, match_headers, header_key
+from semesta.pipeline.layouts import Layout, match_headers
 
 HEADER_SEARCH_ROWS = 30  # a title block is a few lines; a header further down is not a header
 BATCH_ROWS = 100_000
@@ -282,13 +282,12 @@ def _no_header(path: Path, lines: list[str], delimiter: str | None,
                mapping: dict[str, str] | None) -> SemestaError:
     """Say what was expected and what was seen, and how to map a header once."""
     seen = ""
-    for line in lines:
-        cells = next(csv.reader([line], delimiter=";" if ";" in line else ","), [])
-        known = [c for c in cells if header_key(c) in known_header_keys()]
-        if len([c for c in cells if c.strip()]) >= 2:
-            seen = ", ".join(c.strip() for c in cells if c.strip())[:200]
-            if known:
-                break
+    for line in lines:  # the first line that looks like a header: several cells of words
+        cells = [c.strip() for c in next(csv.reader([line], delimiter=";" if ";" in line else ","),
+                                         []) if c.strip()]
+        if len(cells) >= 2 and sum(any(ch.isalpha() for ch in c) for c in cells) * 2 >= len(cells):
+            seen = ", ".join(cells)[:200]
+            break
     hint_id = (" Kolom yang terbaca: " + seen + "." if seen else "")
     hint_en = (" Columns read: " + seen + "." if seen else "")
     return refuse(

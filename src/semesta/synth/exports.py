@@ -58,6 +58,7 @@ class Export:
     date_columns: tuple[str, ...] = ()  # written as real Excel dates
     serial_columns: tuple[str, ...] = ()  # written as Excel serial numbers
     headers: dict[str, str] = field(default_factory=dict)
+    max_rows: int = 1_048_575  # Excel's 1,048,576 rows a sheet, less the header
 
 
 def synthesize(options: SynthOptions, out: Path, progress: Progress = lambda _: None) -> dict:
@@ -81,6 +82,7 @@ def synthesize(options: SynthOptions, out: Path, progress: Progress = lambda _: 
     ]
     exports.append(_invoice(exports[1], options))
     for export in exports:
+        export.max_rows = options.xlsx_max_rows
         _choose_headers(export, rng, options)
         _present(export, rng, options)
 
@@ -417,7 +419,7 @@ def _split(export: Export) -> list[tuple[str, list[tuple[str, pa.Table]]]]:
     table = export.table
     if export.fmt == "csv":
         return [(export.file_name, [("", table)])]
-    limit = 1_048_575 - len(export.title)
+    limit = export.max_rows - len(export.title)
     parts = [table.slice(i, limit) for i in range(0, max(table.num_rows, 1), limit)]
     if len(parts) == 1:
         return [(export.file_name, [("Sheet1", parts[0])])]
@@ -592,7 +594,7 @@ def _truth(pop: Population, members: Membership, workers: FormalWorkers,
       FROM rows JOIN p USING (person_id) WHERE dirt <> ''
     ORDER BY kind, person_id, detail
     """
-    return db.sql(sql).fetch_arrow_table()
+    return db.sql(sql).to_arrow_table()
 
 
 # --- small helpers -------------------------------------------------------------------------

@@ -1,0 +1,3 @@
+from semesta.cli import main
+
+main()

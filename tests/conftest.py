@@ -1,0 +1,50 @@
+"""Shared fixtures: a small synthetic kabupaten, written once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from semesta.pipeline.ingest import ingest
+from semesta.pipeline.workspace import Workspace
+from semesta.synth.exports import synthesize
+from semesta.synth.options import SynthOptions
+
+SMALL = SynthOptions(population=3_000, seed=7)
+
+
+@pytest.fixture(scope="session")
+def small_exports(tmp_path_factory) -> Path:
+    """Exports of a 3,000-resident Kotawaringin Timur, with default dirt."""
+    out = tmp_path_factory.mktemp("exports")
+    synthesize(SMALL, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def small_ingested(small_exports, tmp_path_factory):
+    """The small exports ingested into a workspace (read-only use, please)."""
+    workspace = Workspace(tmp_path_factory.mktemp("workspace"))
+    report = ingest(small_exports, SMALL.period, workspace)
+    return workspace, report
+
+
+@pytest.fixture
+def exports_copy(small_exports, tmp_path) -> Path:
+    """A private copy of the small exports (without truth/), safe to modify."""
+    target = tmp_path / "exports"
+    shutil.copytree(small_exports, target, ignore=shutil.ignore_patterns("truth"))
+    return target
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Workspace:
+    return Workspace(tmp_path / "workspace")
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
