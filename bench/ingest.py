@@ -48,8 +48,9 @@ def _run_semesta(exports: str, workspace: str, queue) -> None:
     report = ingest(Path(exports), "2025-06", Workspace(Path(workspace)))
     elapsed = time.perf_counter() - start
     totals = report.totals()
-    queue.put({"seconds": elapsed, "rows": totals["rows_read"], "totals": totals,
-               "peak_mb": _peak_mb()})
+    queue.put(
+        {"seconds": elapsed, "rows": totals["rows_read"], "totals": totals, "peak_mb": _peak_mb()}
+    )
 
 
 def _run_pandas(exports: str, queue) -> None:
@@ -64,13 +65,20 @@ def _run_pandas(exports: str, queue) -> None:
             continue
         plan = readers.plan(path)  # same knowledge Semesta has: header row, delimiter, encoding
         if plan.fmt == "csv":
-            frame = pd.read_csv(path, sep=plan.delimiter, encoding=plan.encoding, dtype=str,
-                                skiprows=plan.sheets[0].header_row - 1, keep_default_na=False)
+            frame = pd.read_csv(
+                path,
+                sep=plan.delimiter,
+                encoding=plan.encoding,
+                dtype=str,
+                skiprows=plan.sheets[0].header_row - 1,
+                keep_default_na=False,
+            )
             rows += len(frame)
         else:
             for sheet in plan.sheets:
-                frame = pd.read_excel(path, sheet_name=sheet.name, dtype=str,
-                                      skiprows=sheet.header_row - 1)
+                frame = pd.read_excel(
+                    path, sheet_name=sheet.name, dtype=str, skiprows=sheet.header_row - 1
+                )
                 rows += len(frame)
     queue.put({"seconds": time.perf_counter() - start, "rows": rows, "peak_mb": _peak_mb()})
 
@@ -114,15 +122,22 @@ def _print(r: dict) -> None:
     print(f"population                 {r['population']:>12,}")
     if r["synth_seconds"] == r["synth_seconds"]:
         print(f"synth (generation)         {r['synth_seconds']:>12.1f} s")
-    print(f"semesta ingest             {s['seconds']:>12.1f} s  {s['rows'] / s['seconds']:>12,.0f} rows/s"
-          f"  peak {s['peak_mb']:,.0f} MB")
+    print(
+        f"semesta ingest             {s['seconds']:>12.1f} s  "
+        f"{s['rows'] / s['seconds']:>12,.0f} rows/s"
+        f"  peak {s['peak_mb']:,.0f} MB"
+    )
     if "pandas" in r:
         p = r["pandas"]
-        print(f"pandas read_csv+read_excel {p['seconds']:>12.1f} s  "
-              f"{p['rows'] / p['seconds']:>12,.0f} rows/s  peak {p['peak_mb']:,.0f} MB")
+        print(
+            f"pandas read_csv+read_excel {p['seconds']:>12.1f} s  "
+            f"{p['rows'] / p['seconds']:>12,.0f} rows/s  peak {p['peak_mb']:,.0f} MB"
+        )
         print(f"speed-up vs pandas         {r['speedup']:>12.1f} ×   (goal ≥ 5×)")
-    print(f"rows read / ingested / quarantined: {s['totals']['rows_read']:,} / "
-          f"{s['totals']['rows_ingested']:,} / {s['totals']['rows_quarantined']:,}")
+    print(
+        f"rows read / ingested / quarantined: {s['totals']['rows_read']:,} / "
+        f"{s['totals']['rows_ingested']:,} / {s['totals']['rows_quarantined']:,}"
+    )
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@ from conftest import write
 
 
 def semesta(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "semesta.cli", *args], capture_output=True,
-                          text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "semesta.cli", *args], capture_output=True, text=True, env=env
+    )
 
 
 def test_json_output_is_one_document_on_stdout_and_progress_goes_to_stderr(tmp_path):
@@ -24,8 +25,14 @@ def test_json_output_is_one_document_on_stdout_and_progress_goes_to_stderr(tmp_p
 
 def test_ingest_prints_the_accounting_in_indonesian_by_default_and_english_on_request(tmp_path):
     write(tmp_path / "in" / "mati.csv", "NIK;NAMA;TGL MENINGGAL\n6202011608930001;A;01-02-2025\n")
-    args = ["ingest", str(tmp_path / "in"), "--period", "2025-06", "--workspace",
-            str(tmp_path / "w")]
+    args = [
+        "ingest",
+        str(tmp_path / "in"),
+        "--period",
+        "2025-06",
+        "--workspace",
+        str(tmp_path / "w"),
+    ]
     indonesian = semesta(*args)
     assert indonesian.returncode == 0, indonesian.stderr
     assert "Dibaca" in indonesian.stdout and "dibaca = masuk + karantina" in indonesian.stdout
@@ -34,24 +41,40 @@ def test_ingest_prints_the_accounting_in_indonesian_by_default_and_english_on_re
 
 
 def test_ingest_json_counts_add_up(tmp_path):
-    write(tmp_path / "in" / "mati.csv", "NIK;NAMA;TGL MENINGGAL\n6202011608930001;A;01-02-2025\n;;\n")
-    done = semesta("ingest", str(tmp_path / "in"), "--period", "2025-06", "--workspace",
-                   str(tmp_path / "w"), "--json")
+    write(
+        tmp_path / "in" / "mati.csv", "NIK;NAMA;TGL MENINGGAL\n6202011608930001;A;01-02-2025\n;;\n"
+    )
+    done = semesta(
+        "ingest",
+        str(tmp_path / "in"),
+        "--period",
+        "2025-06",
+        "--workspace",
+        str(tmp_path / "w"),
+        "--json",
+    )
     totals = json.loads(done.stdout)["totals"]
     assert (totals["rows_read"], totals["rows_ingested"], totals["rows_quarantined"]) == (2, 1, 1)
 
 
 def test_a_refused_file_makes_ingest_exit_with_code_3(tmp_path):
     write(tmp_path / "in" / "lain.csv", "KODE;URAIAN\n1;x\n")
-    done = semesta("ingest", str(tmp_path / "in"), "--period", "2025-06", "--workspace",
-                   str(tmp_path / "w"))
+    done = semesta(
+        "ingest", str(tmp_path / "in"), "--period", "2025-06", "--workspace", str(tmp_path / "w")
+    )
     assert done.returncode == 3
     assert "ditolak" in done.stdout
 
 
 def test_bad_input_gets_a_bilingual_message_and_no_traceback(tmp_path):
-    done = semesta("ingest", str(tmp_path / "missing"), "--period", "2025-06", "--workspace",
-                   str(tmp_path / "w"))
+    done = semesta(
+        "ingest",
+        str(tmp_path / "missing"),
+        "--period",
+        "2025-06",
+        "--workspace",
+        str(tmp_path / "w"),
+    )
     assert done.returncode == 2
     assert "GALAT:" in done.stderr and "ERROR:" in done.stderr
     assert "Traceback" not in done.stderr
@@ -68,3 +91,9 @@ def test_a_nik_is_explained_and_a_rejected_one_exits_non_zero():
 def test_regions_are_looked_up_by_name():
     done = semesta("wilayah", "Kota Besi Hulu", "--json")
     assert json.loads(done.stdout)[0]["code"] == "62.02.01.1009"
+
+
+def test_a_mistyped_option_is_a_usage_error_not_a_crash():
+    done = semesta("ingest", "--bogus")
+    assert done.returncode == 2
+    assert "--bogus" in done.stderr and "Traceback" not in done.stderr

@@ -49,10 +49,18 @@ def test_every_row_of_the_synthetic_kabupaten_is_ingested_or_quarantined(small_i
 def test_the_workspace_holds_exactly_the_rows_the_report_says(small_ingested):
     workspace, report = small_ingested
     for file in report.files:
-        (count,) = rows(workspace, f"SELECT count(*) FROM {file.layout} d JOIN files f USING "
-                        "(file_id) WHERE f.file_name = ?", [file.file])[0]
-        (quarantined,) = rows(workspace, "SELECT count(DISTINCT (sheet, row_number)) FROM "
-                              "quarantine WHERE file_name = ? AND scope = 'row'", [file.file])[0]
+        (count,) = rows(
+            workspace,
+            f"SELECT count(*) FROM {file.layout} d JOIN files f USING "
+            "(file_id) WHERE f.file_name = ?",
+            [file.file],
+        )[0]
+        (quarantined,) = rows(
+            workspace,
+            "SELECT count(DISTINCT (sheet, row_number)) FROM "
+            "quarantine WHERE file_name = ? AND scope = 'row'",
+            [file.file],
+        )[0]
         assert count == file.rows_ingested
         assert quarantined == file.rows_quarantined
 
@@ -67,10 +75,22 @@ def test_every_synthetic_row_is_found_by_its_sheet_and_row_number(small_exports,
         by_file.setdefault(row["file"], set()).add((row["sheet"] or "", row["row_number"]))
     for file_name, expected in by_file.items():
         layout = rows(workspace, "SELECT layout FROM files WHERE file_name = ?", [file_name])[0][0]
-        seen = set(rows(workspace, f"SELECT coalesce(sheet, ''), row_number FROM {layout} d "
-                        "JOIN files f USING (file_id) WHERE f.file_name = ?", [file_name]))
-        seen |= set(rows(workspace, "SELECT coalesce(sheet, ''), row_number FROM quarantine "
-                         "WHERE file_name = ? AND scope = 'row'", [file_name]))
+        seen = set(
+            rows(
+                workspace,
+                f"SELECT coalesce(sheet, ''), row_number FROM {layout} d "
+                "JOIN files f USING (file_id) WHERE f.file_name = ?",
+                [file_name],
+            )
+        )
+        seen |= set(
+            rows(
+                workspace,
+                "SELECT coalesce(sheet, ''), row_number FROM quarantine "
+                "WHERE file_name = ? AND scope = 'row'",
+                [file_name],
+            )
+        )
         assert seen == expected, file_name
 
 
@@ -82,15 +102,19 @@ def test_excel_damaged_niks_are_repaired_when_certain_and_quarantined_otherwise(
     bpjs = next(f for f in report.files if f.layout == "bpjs_peserta")
     assert set(bpjs.values_rejected) == {"nik: nik_digit_akhir_dibulatkan"}
     # A BPJS member whose NIK Excel rounded is still a member: the row stays, the value is held.
-    (kept,) = rows(workspace, "SELECT count(*) FROM bpjs_peserta WHERE nik IS NULL AND "
-                   "nik_asli IS NOT NULL")[0]
+    (kept,) = rows(
+        workspace, "SELECT count(*) FROM bpjs_peserta WHERE nik IS NULL AND nik_asli IS NOT NULL"
+    )[0]
     assert kept == bpjs.values_rejected["nik: nik_digit_akhir_dibulatkan"]
 
 
 def test_quarantine_names_file_row_column_value_and_reason_in_both_languages(small_ingested):
     workspace, _ = small_ingested
-    found = rows(workspace, "SELECT file_name, sheet, row_number, column_name, value, reason_id, "
-                 "reason_en FROM quarantine WHERE reason_code = 'nik_notasi_ilmiah' LIMIT 1")
+    found = rows(
+        workspace,
+        "SELECT file_name, sheet, row_number, column_name, value, reason_id, "
+        "reason_en FROM quarantine WHERE reason_code = 'nik_notasi_ilmiah' LIMIT 1",
+    )
     file_name, _sheet, row_number, column, value, reason_id, reason_en = found[0]
     assert file_name.startswith("dkb_")
     assert row_number > 4  # below the title block and the header
@@ -108,17 +132,24 @@ def test_reimporting_the_same_files_changes_nothing(exports_copy, workspace):
     before = rows(workspace, "SELECT file_id, file_name, rows_ingested FROM files ORDER BY 1")
     second = ingest(exports_copy, PERIOD, workspace)
     assert {f.status for f in second.files} == {"already_ingested"}
-    assert rows(workspace, "SELECT file_id, file_name, rows_ingested FROM files ORDER BY 1") == before
-    assert sum(f.rows_ingested for f in first.files) == rows(
-        workspace, "SELECT sum(rows_ingested) FROM files")[0][0]
+    assert (
+        rows(workspace, "SELECT file_id, file_name, rows_ingested FROM files ORDER BY 1") == before
+    )
+    assert (
+        sum(f.rows_ingested for f in first.files)
+        == rows(workspace, "SELECT sum(rows_ingested) FROM files")[0][0]
+    )
 
 
 def test_a_same_named_file_with_other_content_is_refused_unless_replaced(tmp_path, workspace):
     folder = tmp_path / "in"
     write(folder / "kematian.csv", "NIK,NAMA,TGL MENINGGAL\n6202011608930001,BUDI,01-02-2025\n")
     ingest(folder, PERIOD, workspace)
-    write(folder / "kematian.csv", "NIK,NAMA,TGL MENINGGAL\n6202011608930001,BUDI,01-03-2025\n"
-                                   "6202016112980001,SITI,02-03-2025\n")
+    write(
+        folder / "kematian.csv",
+        "NIK,NAMA,TGL MENINGGAL\n6202011608930001,BUDI,01-03-2025\n"
+        "6202016112980001,SITI,02-03-2025\n",
+    )
     refused = only_file(ingest(folder, PERIOD, workspace))
     assert refused.status == "refused"
     assert "--ganti" in refused.message["id"] and "--replace" in refused.message["en"]
@@ -133,48 +164,73 @@ def test_a_same_named_file_with_other_content_is_refused_unless_replaced(tmp_pat
 
 
 def test_a_semicolon_windows_1252_csv_with_a_title_block_is_read(tmp_path, workspace):
-    text = ("DATA KEPENDUDUKAN BERSIH SEMESTER I 2025\r\nKABUPATEN KOTAWARINGIN TIMUR\r\n\r\n"
-            "NIK;NO_KK;NAMA_LGKP;JK;TGL_LHR;KODE_KEL\r\n"
-            "6202011608930001;6202010711170001;MA\u2019RUF;L;16-08-1993;6202011009\r\n")
+    text = (
+        "DATA KEPENDUDUKAN BERSIH SEMESTER I 2025\r\nKABUPATEN KOTAWARINGIN TIMUR\r\n\r\n"
+        "NIK;NO_KK;NAMA_LGKP;JK;TGL_LHR;KODE_KEL\r\n"
+        "6202011608930001;6202010711170001;MA\u2019RUF;L;16-08-1993;6202011009\r\n"
+    )
     write(tmp_path / "in" / "dkb.csv", text, encoding="cp1252")
     file = only_file(ingest(tmp_path / "in", PERIOD, workspace))
-    assert (file.status, file.layout, file.rows_read, file.rows_ingested) == ("ingested", "dkb", 1, 1)
+    assert (file.status, file.layout, file.rows_read, file.rows_ingested) == (
+        "ingested",
+        "dkb",
+        1,
+        1,
+    )
     assert rows(workspace, "SELECT nama, jenis_kelamin, tanggal_lahir, row_number FROM dkb") == [
-        ("MA\u2019RUF", "L", date(1993, 8, 16), 5)]
+        ("MA\u2019RUF", "L", date(1993, 8, 16), 5)
+    ]
 
 
 def test_a_comma_csv_in_utf8_with_bom_is_read(tmp_path, workspace):
-    write(tmp_path / "in" / "mati.csv", "\ufeffNIK,Nama,Tanggal Kematian\n6202011608930001,Budi,2025-02-01\n")
+    write(
+        tmp_path / "in" / "mati.csv",
+        "\ufeffNIK,Nama,Tanggal Kematian\n6202011608930001,Budi,2025-02-01\n",
+    )
     file = only_file(ingest(tmp_path / "in", PERIOD, workspace))
     assert file.layout == "kematian"
     assert rows(workspace, "SELECT nik, nama, tanggal_meninggal FROM kematian") == [
-        ("6202011608930001", "BUDI", date(2025, 2, 1))]
+        ("6202011608930001", "BUDI", date(2025, 2, 1))
+    ]
 
 
 def test_dates_as_text_iso_or_excel_serial_numbers_are_all_read(tmp_path, workspace):
-    write(tmp_path / "in" / "mati.csv",
-          "NIK;NAMA;TGL MENINGGAL\n6202011608930001;A;01-02-2025\n6202011608930002;B;01/02/2025\n"
-          "6202011608930003;C;2025-02-01\n6202011608930004;D;45689\n6202011608930005;E;45689.0\n")
+    write(
+        tmp_path / "in" / "mati.csv",
+        "NIK;NAMA;TGL MENINGGAL\n6202011608930001;A;01-02-2025\n6202011608930002;B;01/02/2025\n"
+        "6202011608930003;C;2025-02-01\n6202011608930004;D;45689\n6202011608930005;E;45689.0\n",
+    )
     ingest(tmp_path / "in", PERIOD, workspace)
     assert {r[0] for r in rows(workspace, "SELECT tanggal_meninggal FROM kematian")} == {
-        date(2025, 2, 1)}
+        date(2025, 2, 1)
+    }
 
 
 def test_numbers_stored_as_text_are_read(tmp_path, workspace):
-    write(tmp_path / "in" / "dtsen.csv",
-          "NIK;DESIL\n6202011608930001;05\n6202011608930002;5.0\n6202011608930003; 5 \n"
-          "6202011608930004;Desil 5\n")
+    write(
+        tmp_path / "in" / "dtsen.csv",
+        "NIK;DESIL\n6202011608930001;05\n6202011608930002;5.0\n6202011608930003; 5 \n"
+        "6202011608930004;Desil 5\n",
+    )
     ingest(tmp_path / "in", PERIOD, workspace)
     assert [r[0] for r in rows(workspace, "SELECT desil FROM dtsen")] == [5, 5, 5, 5]
 
 
 def test_rupiah_amounts_are_read_as_integer_rupiah(tmp_path, workspace):
-    write(tmp_path / "in" / "tagihan.csv",
-          "NO KARTU;IURAN\n0001238681643;37800\n0001238681644;Rp 37.800\n0001238681645;37.800,00\n"
-          "0001238681646;Rp37.800,-\n0001238681647;37800.0\n0001238681648;37.800,50\n")
+    write(
+        tmp_path / "in" / "tagihan.csv",
+        "NO KARTU;IURAN\n0001238681643;37800\n0001238681644;Rp 37.800\n0001238681645;37.800,00\n"
+        "0001238681646;Rp37.800,-\n0001238681647;37800.0\n0001238681648;37.800,50\n",
+    )
     file = only_file(ingest(tmp_path / "in", PERIOD, workspace))
     assert [r[0] for r in rows(workspace, "SELECT iuran FROM tagihan ORDER BY row_number")] == [
-        37800, 37800, 37800, 37800, 37800, None]
+        37800,
+        37800,
+        37800,
+        37800,
+        37800,
+        None,
+    ]
     assert file.values_rejected == {"iuran: rupiah_tidak_valid": 1}
 
 
@@ -182,8 +238,10 @@ def test_an_xlsx_with_a_title_block_spread_over_two_sheets_is_read_whole(tmp_pat
     path = tmp_path / "in" / "dtsen.xlsx"
     path.parent.mkdir()
     book = xlsxwriter.Workbook(str(path))
-    for sheet_name, niks in (("Data 1", ["6202011608930001", "6202011608930002"]),
-                             ("Data 2", ["6202011608930003"])):
+    for sheet_name, niks in (
+        ("Data 1", ["6202011608930001", "6202011608930002"]),
+        ("Data 2", ["6202011608930003"]),
+    ):
         sheet = book.add_worksheet(sheet_name)
         sheet.write_row(0, 0, ["DTSEN KAB. KOTAWARINGIN TIMUR"])
         sheet.write_row(2, 0, ["NIK", "Desil", "Posisi Data"])
@@ -193,8 +251,10 @@ def test_an_xlsx_with_a_title_block_spread_over_two_sheets_is_read_whole(tmp_pat
     file = only_file(ingest(tmp_path / "in", PERIOD, workspace))
     assert (file.sheets, file.rows_read, file.rows_ingested) == (["Data 1", "Data 2"], 3, 3)
     assert rows(workspace, "SELECT sheet, row_number, tanggal_data FROM dtsen ORDER BY 1, 2") == [
-        ("Data 1", 4, date(2025, 5, 31)), ("Data 1", 5, date(2025, 5, 31)),
-        ("Data 2", 4, date(2025, 5, 31))]
+        ("Data 1", 4, date(2025, 5, 31)),
+        ("Data 1", 5, date(2025, 5, 31)),
+        ("Data 2", 4, date(2025, 5, 31)),
+    ]
 
 
 def test_a_nik_in_a_numeric_excel_cell_ending_in_zero_is_held_as_rounded(tmp_path, workspace):
@@ -209,29 +269,38 @@ def test_a_nik_in_a_numeric_excel_cell_ending_in_zero_is_held_as_rounded(tmp_pat
     file = only_file(ingest(tmp_path / "in", PERIOD, workspace))
     assert file.values_rejected == {"nik: nik_digit_akhir_dibulatkan": 1}
     assert file.values_repaired == {"no_kartu: nol_di_depan": 1}
-    assert rows(workspace, "SELECT no_kartu, nik, segmen_kelompok, aktif FROM bpjs_peserta "
-                "ORDER BY row_number") == [
+    assert rows(
+        workspace,
+        "SELECT no_kartu, nik, segmen_kelompok, aktif FROM bpjs_peserta ORDER BY row_number",
+    ) == [
         ("0001238681643", None, "PBI_APBN", True),
-        ("0001238681644", "6202011608930001", "PBPU_MANDIRI", False)]
+        ("0001238681644", "6202011608930001", "PBPU_MANDIRI", False),
+    ]
 
 
 def test_empty_rows_repeated_headers_and_rows_without_identity_are_quarantined(tmp_path, workspace):
-    write(tmp_path / "in" / "dtsen.csv",
-          "NIK;DESIL\n6202011608930001;3\n;\nNIK;DESIL\n3.20201E+15;4\n")
+    write(
+        tmp_path / "in" / "dtsen.csv",
+        "NIK;DESIL\n6202011608930001;3\n;\nNIK;DESIL\n3.20201E+15;4\n",
+    )
     file = only_file(ingest(tmp_path / "in", PERIOD, workspace))
     assert (file.rows_read, file.rows_ingested, file.rows_quarantined) == (4, 1, 3)
-    assert rows(workspace, "SELECT row_number, reason_code FROM quarantine WHERE scope = 'row' "
-                "ORDER BY 1") == [(3, "baris_kosong"), (4, "baris_judul_berulang"),
-                                  (5, "baris_tanpa_identitas")]
+    assert rows(
+        workspace, "SELECT row_number, reason_code FROM quarantine WHERE scope = 'row' ORDER BY 1"
+    ) == [(3, "baris_kosong"), (4, "baris_judul_berulang"), (5, "baris_tanpa_identitas")]
 
 
 def test_an_unknown_desa_code_or_sex_is_held_but_the_resident_is_kept(tmp_path, workspace):
-    write(tmp_path / "in" / "dkb.csv",
-          "NIK;NO KK;NAMA;JK;KODE DESA\n6202011608930001;6202010711170001;BUDI;X;6202019999\n")
+    write(
+        tmp_path / "in" / "dkb.csv",
+        "NIK;NO KK;NAMA;JK;KODE DESA\n6202011608930001;6202010711170001;BUDI;X;6202019999\n",
+    )
     file = only_file(ingest(tmp_path / "in", PERIOD, workspace))
     assert file.rows_ingested == 1
-    assert file.values_rejected == {"jenis_kelamin: jenis_kelamin_tidak_dikenal": 1,
-                                    "kode_desa: kode_desa_tidak_dikenal": 1}
+    assert file.values_rejected == {
+        "jenis_kelamin: jenis_kelamin_tidak_dikenal": 1,
+        "kode_desa: kode_desa_tidak_dikenal": 1,
+    }
 
 
 # --- refusals ----------------------------------------------------------------------------------
@@ -247,7 +316,8 @@ def test_an_unknown_desa_code_or_sex_is_held_but_the_resident_is_kept(tmp_path, 
     ],
 )
 def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_written(
-        tmp_path, workspace, name, content, phrase_id, phrase_en):
+    tmp_path, workspace, name, content, phrase_id, phrase_en
+):
     path = tmp_path / "in" / name
     path.parent.mkdir()
     path.write_bytes(content)
@@ -270,9 +340,13 @@ def test_an_unrecognised_header_can_be_mapped_once_in_the_workspace(tmp_path, wo
     write(tmp_path / "in" / "miskin.csv", "NO IDENTITAS;PERINGKAT\n6202011608930001;2\n")
     refused = only_file(ingest(tmp_path / "in", PERIOD, workspace))
     assert refused.status == "refused"
-    assert "NO IDENTITAS" in refused.message["id"] and "pemetaan_kolom.toml" in refused.message["id"]
-    write(workspace.path / "pemetaan_kolom.toml", '[kolom]\n"NO IDENTITAS" = "nik"\n'
-                                                  '"Peringkat" = "desil"\n')
+    assert (
+        "NO IDENTITAS" in refused.message["id"] and "pemetaan_kolom.toml" in refused.message["id"]
+    )
+    write(
+        workspace.path / "pemetaan_kolom.toml",
+        '[kolom]\n"NO IDENTITAS" = "nik"\n"Peringkat" = "desil"\n',
+    )
     file = only_file(ingest(tmp_path / "in", PERIOD, workspace))
     assert (file.status, file.layout, file.rows_ingested) == ("ingested", "dtsen", 1)
 
@@ -311,13 +385,19 @@ def consistent(workspace: Workspace) -> tuple[int, int]:
     db = workspace.connect(read_only=True)
     try:
         files = db.execute("SELECT file_id, layout, rows_ingested FROM files").fetchall()
-        tables = [t[0] for t in db.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_name IN "
-            "('dkb','bpjs_peserta','dtsen','pegawai_asn','perangkat_desa','pekerja_badan_usaha',"
-            "'kematian','tagihan')").fetchall()]
+        tables = [
+            t[0]
+            for t in db.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_name IN "
+                "('dkb','bpjs_peserta','dtsen','pegawai_asn','perangkat_desa','pekerja_badan_usaha',"
+                "'kematian','tagihan')"
+            ).fetchall()
+        ]
         total = 0
         for table in tables:
-            per_file = dict(db.execute(f"SELECT file_id, count(*) FROM {table} GROUP BY 1").fetchall())
+            per_file = dict(
+                db.execute(f"SELECT file_id, count(*) FROM {table} GROUP BY 1").fetchall()
+            )
             expected = {f[0]: f[2] for f in files if f[1] == table and f[2]}
             assert per_file == expected, (table, per_file, expected)
             total += sum(per_file.values())
@@ -334,9 +414,11 @@ def test_a_killed_ingest_leaves_the_workspace_as_it_was(small_exports, tmp_path)
     outcomes = set()
     for delay in (0.3, 0.8, 1.5, 2.5, 4.0):
         workspace = Workspace(tmp_path / f"w{delay}")
-        process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(small_exports),
-                                    str(workspace.path)], stdout=subprocess.PIPE,
-                                   env=os.environ | {"PYTHONPATH": str(Path(__file__).parent)})
+        process = subprocess.Popen(
+            [sys.executable, "-c", KILL_SCRIPT, str(small_exports), str(workspace.path)],
+            stdout=subprocess.PIPE,
+            env=os.environ | {"PYTHONPATH": str(Path(__file__).parent)},
+        )
         assert process.stdout is not None
         process.stdout.readline()  # started
         time.sleep(delay)
@@ -356,7 +438,8 @@ def test_a_killed_ingest_leaves_the_workspace_as_it_was(small_exports, tmp_path)
 
 def test_small_set_matches_the_options_it_was_made_with(small_ingested):
     workspace, _ = small_ingested
-    (residents,) = rows(workspace, "SELECT count(*) FROM dkb WHERE status_hidup = 'HIDUP' "
-                        "AND status_pindah IS NULL")[0]
+    (residents,) = rows(
+        workspace, "SELECT count(*) FROM dkb WHERE status_hidup = 'HIDUP' AND status_pindah IS NULL"
+    )[0]
     # DKB residents = population + deaths known only from the death list (still HIDUP)
     assert SMALL.population <= residents <= SMALL.population * 1.01

@@ -10,16 +10,22 @@ def best(headers, mapping=None):
     return matches[0][0].name if matches else None
 
 
-@pytest.mark.parametrize(("headers", "layout"), [
-    (["NIK", "NO_KK", "NAMA_LGKP", "JK", "TGL_LHR", "KODE_KEL"], "dkb"),
-    (["No. Kartu JKN", "NIK Peserta", "Nama", "Segmen Peserta", "Status Peserta"], "bpjs_peserta"),
-    (["NIK", "Desil Nasional"], "dtsen"),
-    (["NIP Baru", "NIK", "Nama Pegawai", "OPD"], "pegawai_asn"),
-    (["NIK", "Nama", "Jabatan", "Desa"], "perangkat_desa"),
-    (["NIK", "Nama", "Nama Perusahaan"], "pekerja_badan_usaha"),
-    (["NIK", "Nama", "Tgl Meninggal"], "kematian"),
-    (["NOKA", "Nama", "Jumlah Iuran"], "tagihan"),
-])
+@pytest.mark.parametrize(
+    ("headers", "layout"),
+    [
+        (["NIK", "NO_KK", "NAMA_LGKP", "JK", "TGL_LHR", "KODE_KEL"], "dkb"),
+        (
+            ["No. Kartu JKN", "NIK Peserta", "Nama", "Segmen Peserta", "Status Peserta"],
+            "bpjs_peserta",
+        ),
+        (["NIK", "Desil Nasional"], "dtsen"),
+        (["NIP Baru", "NIK", "Nama Pegawai", "OPD"], "pegawai_asn"),
+        (["NIK", "Nama", "Jabatan", "Desa"], "perangkat_desa"),
+        (["NIK", "Nama", "Nama Perusahaan"], "pekerja_badan_usaha"),
+        (["NIK", "Nama", "Tgl Meninggal"], "kematian"),
+        (["NOKA", "Nama", "Jumlah Iuran"], "tagihan"),
+    ],
+)
 def test_each_export_is_recognised_by_its_headers(headers, layout):
     assert best(headers) == layout
 
@@ -39,7 +45,10 @@ def test_a_file_without_its_required_columns_matches_nothing():
 
 def test_the_users_mapping_is_consulted_before_the_built_in_names():
     assert best(["NO IDENTITAS", "PERINGKAT"]) is None
-    assert best(["NO IDENTITAS", "PERINGKAT"], {"no identitas": "nik", "Peringkat": "desil"}) == "dtsen"
+    assert (
+        best(["NO IDENTITAS", "PERINGKAT"], {"no identitas": "nik", "Peringkat": "desil"})
+        == "dtsen"
+    )
 
 
 def test_the_positions_of_the_recognised_columns_are_returned():

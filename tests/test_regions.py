@@ -5,8 +5,10 @@ from semesta.core.regions import canonical_code, name_key, regions
 
 def test_the_vendored_vintage_has_every_level_of_kepmendagri_2025():
     index = regions()
-    counts = {level: sum(1 for r in index if r.level == level)
-              for level in ("provinsi", "kabupaten", "kecamatan", "desa")}
+    counts = {
+        level: sum(1 for r in index if r.level == level)
+        for level in ("provinsi", "kabupaten", "kecamatan", "desa")
+    }
     # Reference §4: 38 provinces, 416 kabupaten + 98 kota, 7,285 kecamatan, 83,762 desa/kel.
     assert counts == {"provinsi": 38, "kabupaten": 514, "kecamatan": 7285, "desa": 83762}
 
@@ -45,8 +47,12 @@ def test_names_are_found_ignoring_case_spacing_and_prefixes():
 
 def test_the_hierarchy_runs_from_province_to_desa():
     names = [r.name for r in regions().ancestors("62.02.01.1009")]
-    assert names == ["Kalimantan Tengah", "Kabupaten Kotawaringin Timur", "Kota Besi",
-                     "Kota Besi Hulu"]
+    assert names == [
+        "Kalimantan Tengah",
+        "Kabupaten Kotawaringin Timur",
+        "Kota Besi",
+        "Kota Besi Hulu",
+    ]
     assert [r.code for r in regions().children("62.02")][:2] == ["62.02.01", "62.02.02"]
 
 

@@ -18,16 +18,31 @@ from semesta.synth.options import SynthOptions
 from semesta.synth.population import SEGMENTS, build
 
 DIRT_KINDS = {
-    "nik_rusak", "ejaan_nama", "duplikat_baris", "duplikat_orang", "meninggal_masih_aktif",
-    "pindah_masih_pemda", "bukan_penduduk_pemda", "ganda_pbi_pemda", "ganda_pemda_ppu",
-    "pekerja_formal_pemda", "mampu_pemda", "miskin_belum_terdaftar", "miskin_nonaktif",
-    "belum_terdaftar", "nonaktif", "keluarga_terpisah",
+    "nik_rusak",
+    "ejaan_nama",
+    "duplikat_baris",
+    "duplikat_orang",
+    "meninggal_masih_aktif",
+    "pindah_masih_pemda",
+    "bukan_penduduk_pemda",
+    "ganda_pbi_pemda",
+    "ganda_pemda_ppu",
+    "pekerja_formal_pemda",
+    "mampu_pemda",
+    "miskin_belum_terdaftar",
+    "miskin_nonaktif",
+    "belum_terdaftar",
+    "nonaktif",
+    "keluarga_terpisah",
 }
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_the_same_seed_writes_the_same_bytes(tmp_path):
@@ -45,8 +60,16 @@ def test_another_seed_writes_another_kabupaten(tmp_path):
 
 def test_every_export_a_dinas_receives_is_written(small_exports):
     names = sorted(p.name for p in small_exports.iterdir() if p.is_file())
-    prefixes = ["bkpsdm_asn_pppk_", "bpjs_peserta_", "dkb_", "dtsen_", "kematian_",
-                "pekerja_badan_usaha_", "perangkat_desa_", "tagihan_pbpu_pemda_"]
+    prefixes = [
+        "bkpsdm_asn_pppk_",
+        "bpjs_peserta_",
+        "dkb_",
+        "dtsen_",
+        "kematian_",
+        "pekerja_badan_usaha_",
+        "perangkat_desa_",
+        "tagihan_pbpu_pemda_",
+    ]
     assert [n.split("6202")[0] for n in names] == prefixes
 
 
@@ -76,8 +99,14 @@ def test_the_segment_mix_follows_kotawaringin_timur():
     pop = build(SynthOptions(population=50_000, seed=5))
     residents = pop.resident
     shares = {s: (pop.segment[residents] == i).mean() for i, s in enumerate(SEGMENTS)}
-    expected = {"PBI_APBN": 0.259, "PBPU_BP_PEMDA": 0.259, "PPU_BU": 0.272, "PPU_PN": 0.081,
-                "PBPU_MANDIRI": 0.107, "BP": 0.013}
+    expected = {
+        "PBI_APBN": 0.259,
+        "PBPU_BP_PEMDA": 0.259,
+        "PPU_BU": 0.272,
+        "PPU_PN": 0.081,
+        "PBPU_MANDIRI": 0.107,
+        "BP": 0.013,
+    }
     for segment, share in expected.items():
         assert shares[segment] == pytest.approx(share, abs=0.03), segment
     covered = (pop.segment[residents] >= 0).mean()

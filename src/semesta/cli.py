@@ -19,10 +19,16 @@ import typer
 
 from semesta.core.text import Bilingual, SemestaError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  help="Semesta: Jaminan Kesehatan Semesta untuk Pemda / UHC for a Pemda.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Semesta: Jaminan Kesehatan Semesta untuk Pemda / UHC for a Pemda.",
+)
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Cetak satu dokumen JSON / print one JSON document.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Cetak satu dokumen JSON / print one JSON document.")
+]
 LangOption = Annotated[str, typer.Option("--lang", envvar="SEMESTA_LANG", help="id | en")]
 
 
@@ -35,16 +41,23 @@ def main() -> None:
         _fail(Bilingual("Dibatalkan.", "Cancelled."), code=130)
     except typer.Exit as done:
         sys.exit(done.exit_code)
+    except typer.TyperException as error:  # usage errors: the parser explains them itself
+        show = getattr(error, "show", None)
+        if show:
+            show()
+        sys.exit(getattr(error, "exit_code", 2))
     except Exception as error:
-        if isinstance(error, typer.BadParameter | __import__("click").ClickException):
-            error.show()  # type: ignore[attr-defined]
-            sys.exit(2)
         if os.environ.get("SEMESTA_DEBUG"):
             raise
-        _fail(Bilingual(f"Kesalahan tak terduga: {type(error).__name__}: {error}. Laporkan ke "
-                        "pengelola Semesta (SEMESTA_DEBUG=1 menampilkan rinciannya).",
-                        f"Unexpected error: {type(error).__name__}: {error}. Please report it "
-                        "(SEMESTA_DEBUG=1 shows details)."), code=1)
+        _fail(
+            Bilingual(
+                f"Kesalahan tak terduga: {type(error).__name__}: {error}. Laporkan ke "
+                "pengelola Semesta (SEMESTA_DEBUG=1 menampilkan rinciannya).",
+                f"Unexpected error: {type(error).__name__}: {error}. Please report it "
+                "(SEMESTA_DEBUG=1 shows details).",
+            ),
+            code=1,
+        )
     sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -85,8 +98,10 @@ def synth(
     population: Annotated[int, typer.Option(help="Jumlah penduduk / residents")] = 454_515,
     seed: Annotated[int, typer.Option(help="Benih acak / random seed")] = 1,
     period: Annotated[str, typer.Option(help="Bulan data BPJS, YYYY-MM")] = "2025-06",
-    dirt: Annotated[list[str] | None, typer.Option(
-        help="Tingkat kotoran, mis. --dirt name_variant=0.05 / dirt rate override")] = None,
+    dirt: Annotated[
+        list[str] | None,
+        typer.Option(help="Tingkat kotoran, mis. --dirt name_variant=0.05 / dirt rate override"),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Tulis ekspor sintetis sebuah kabupaten / write a synthetic kabupaten's exports."""
@@ -102,8 +117,10 @@ def synth(
         options = options.with_dirt(**_parse_rates(dirt))
     report = synthesize(options, out, progress=_progress())
     lines = [f"{f['file']:<48} {number(f['rows']):>12} baris" for f in report["files"]]
-    lines.append(f"Kebenaran (truth) di {out / 'truth'}: " +
-                 ", ".join(f"{k} {number(v)}" for k, v in report["truth"].items()))
+    lines.append(
+        f"Kebenaran (truth) di {out / 'truth'}: "
+        + ", ".join(f"{k} {number(v)}" for k, v in report["truth"].items())
+    )
     _emit(as_json, report, "\n".join(lines))
 
 
@@ -114,10 +131,14 @@ def _parse_rates(items: list[str]) -> dict[str, float]:
         try:
             rates[key.strip()] = float(value)
         except ValueError:
-            raise SemestaError(Bilingual(f"--dirt '{item}': tulis nama=angka.",
-                                         f"--dirt '{item}': write name=number.")) from None
+            raise SemestaError(
+                Bilingual(
+                    f"--dirt '{item}': tulis nama=angka.", f"--dirt '{item}': write name=number."
+                )
+            ) from None
     try:
         from semesta.synth.options import SynthOptions
+
         SynthOptions().with_dirt(**rates)
     except ValueError as error:
         raise SemestaError(Bilingual(f"--dirt: {error}", f"--dirt: {error}")) from None
@@ -129,8 +150,14 @@ def ingest(
     folder: Annotated[Path, typer.Argument(help="Folder berisi ekspor / folder of exports")],
     period: Annotated[str, typer.Option(help="Periode YYYY-MM")],
     workspace: Annotated[Path, typer.Option(help="Folder workspace")],
-    replace: Annotated[bool, typer.Option("--ganti/--no-ganti", "--replace",
-                                          help="Ganti berkas bernama sama / replace same-named files")] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--ganti/--no-ganti",
+            "--replace",
+            help="Ganti berkas bernama sama / replace same-named files",
+        ),
+    ] = False,
     as_json: JsonOption = False,
     lang: LangOption = "id",
 ) -> None:
@@ -147,33 +174,62 @@ def ingest(
 
 def ingest_table(document: dict, lang: str = "id") -> str:
     en = lang == "en"
-    head = (("File", "Kind", "Read", "Ingested", "Quarantined", "Repaired", "Rejected values")
-            if en else ("Berkas", "Jenis", "Dibaca", "Masuk", "Karantina", "Diperbaiki",
-                        "Nilai ditolak"))
+    head = (
+        ("File", "Kind", "Read", "Ingested", "Quarantined", "Repaired", "Rejected values")
+        if en
+        else ("Berkas", "Jenis", "Dibaca", "Masuk", "Karantina", "Diperbaiki", "Nilai ditolak")
+    )
     rows = [head]
     notes = []
     for f in document["files"]:
         if f["status"] == "ingested":
-            rows.append((f["file"], f["layout"], number(f["rows_read"]), number(f["rows_ingested"]),
-                         number(f["rows_quarantined"]), number(sum(f["values_repaired"].values())),
-                         number(sum(f["values_rejected"].values()))))
+            rows.append(
+                (
+                    f["file"],
+                    f["layout"],
+                    number(f["rows_read"]),
+                    number(f["rows_ingested"]),
+                    number(f["rows_quarantined"]),
+                    number(sum(f["values_repaired"].values())),
+                    number(sum(f["values_rejected"].values())),
+                )
+            )
         else:
             rows.append((f["file"], f["layout"] or "-", "-", "-", "-", "-", "-"))
             notes.append(f"- {f['file']}: {f['message']['en' if en else 'id']}")
         if f.get("ignored_columns"):
-            notes.append(f"- {f['file']}: " + ("columns ignored: " if en else "kolom diabaikan: ")
-                         + ", ".join(f["ignored_columns"]))
+            notes.append(
+                f"- {f['file']}: "
+                + ("columns ignored: " if en else "kolom diabaikan: ")
+                + ", ".join(f["ignored_columns"])
+            )
     t = document["totals"]
-    rows.append(("Total" if en else "Jumlah", "", number(t["rows_read"]), number(t["rows_ingested"]),
-                 number(t["rows_quarantined"]), number(t["values_repaired"]),
-                 number(t["values_rejected"])))
+    rows.append(
+        (
+            "Total" if en else "Jumlah",
+            "",
+            number(t["rows_read"]),
+            number(t["rows_ingested"]),
+            number(t["rows_quarantined"]),
+            number(t["values_repaired"]),
+            number(t["values_rejected"]),
+        )
+    )
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(head))]
-    lines = ["  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w)
-                       for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in rows]
+    lines = [
+        "  ".join(
+            str(c).ljust(w) if i < 2 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
     lines.insert(1, "-" * len(lines[0]))
     lines.append("")
-    lines.append("Every row is accounted for: read = ingested + quarantined." if en else
-                 "Setiap baris terhitung: dibaca = masuk + karantina.")
+    lines.append(
+        "Every row is accounted for: read = ingested + quarantined."
+        if en
+        else "Setiap baris terhitung: dibaca = masuk + karantina."
+    )
     return "\n".join(lines + notes)
 
 
@@ -184,7 +240,7 @@ def demo(
     as_json: JsonOption = False,
     lang: LangOption = "id",
 ) -> None:
-    """Kabupaten contoh: buat, muat, laporkan / generate, ingest and report the default kabupaten."""
+    """Kabupaten contoh: buat, muat, laporkan / generate, ingest, report the default one."""
     from semesta.pipeline.ingest import ingest as run
     from semesta.pipeline.workspace import Workspace
     from semesta.synth.exports import synthesize
@@ -193,12 +249,16 @@ def demo(
     options = SynthOptions(population=population)
     exports = out / "ekspor"
     progress = _progress()
-    typer.echo(f"1/2 Membuat ekspor sintetis Kab. Kotawaringin Timur ({number(population)} "
-               f"penduduk) di {exports} ...", err=True)
+    typer.echo(
+        f"1/2 Membuat ekspor sintetis Kab. Kotawaringin Timur ({number(population)} "
+        f"penduduk) di {exports} ...",
+        err=True,
+    )
     synth_report = synthesize(options, exports, progress=progress)
     typer.echo(f"2/2 Memuat ke workspace {out / 'workspace'} ...", err=True)
-    report = run(exports, options.period, Workspace(out / "workspace"), replace=True,
-                 progress=progress)
+    report = run(
+        exports, options.period, Workspace(out / "workspace"), replace=True, progress=progress
+    )
     document = {"synth": synth_report, "ingest": report.as_dict()}
     _emit(as_json, document, ingest_table(document["ingest"], lang))
 
@@ -216,10 +276,15 @@ def nik(
     on = date.fromisoformat(as_of) if as_of else date.today()
     result = parse_nik(value, as_of=on)
     document = {
-        "status": result.status, "nik": result.nik, "problem": result.problem,
-        "repairs": list(result.repairs), "message": result.message.as_dict(),
-        "kabupaten_code": result.kabupaten_code, "sex": result.sex,
-        "birth_date": result.birth_date, "century_ambiguous": result.century_ambiguous,
+        "status": result.status,
+        "nik": result.nik,
+        "problem": result.problem,
+        "repairs": list(result.repairs),
+        "message": result.message.as_dict(),
+        "kabupaten_code": result.kabupaten_code,
+        "sex": result.sex,
+        "birth_date": result.birth_date,
+        "century_ambiguous": result.century_ambiguous,
     }
     _emit(as_json, document, result.message.en if lang == "en" else result.message.id)
     if result.status == "rejected":
@@ -236,8 +301,17 @@ def wilayah(
 
     index = regions()
     found = [index.get(query)] if index.get(query) else index.find(query)
-    document = [{"code": r.code, "name": r.name, "level": r.level, "kind": r.kind,
-                 "path": [a.name for a in index.ancestors(r.code)]} for r in found if r]
+    document = [
+        {
+            "code": r.code,
+            "name": r.name,
+            "level": r.level,
+            "kind": r.kind,
+            "path": [a.name for a in index.ancestors(r.code)],
+        }
+        for r in found
+        if r
+    ]
     human = "\n".join(f"{d['code']:<14} {d['kind']:<10} {' › '.join(d['path'])}" for d in document)
     _emit(as_json, document, human or "Tidak ditemukan / not found")
     if not document:

@@ -66,19 +66,30 @@ class IngestReport:
         }
 
     def as_dict(self) -> dict:
-        return {"period": self.period, "workspace": self.workspace,
-                "files": [asdict(f) for f in self.files], "totals": self.totals()}
+        return {
+            "period": self.period,
+            "workspace": self.workspace,
+            "files": [asdict(f) for f in self.files],
+            "totals": self.totals(),
+        }
 
 
-def ingest(folder: Path, period: str, workspace: Workspace, *, replace: bool = False,
-           progress: Progress = lambda _: None) -> IngestReport:
+def ingest(
+    folder: Path,
+    period: str,
+    workspace: Workspace,
+    *,
+    replace: bool = False,
+    progress: Progress = lambda _: None,
+) -> IngestReport:
     check_period(period)
     paths = _export_files(folder)
     as_of = _period_end(period)
     mapping = workspace.mapping()
     db = workspace.connect()
     try:
-        reports, staged = [], []
+        reports: list[FileReport] = []
+        staged: list[_Staged] = []
         for path in paths:
             report, stage = _stage_file(db, path, period, mapping, replace, progress, len(staged))
             reports.append(report)
@@ -93,12 +104,18 @@ def ingest(folder: Path, period: str, workspace: Workspace, *, replace: bool = F
 
 def _export_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
-        raise SemestaError(Bilingual(f"Folder '{folder}' tidak ditemukan.",
-                                     f"Folder '{folder}' not found."))
-    paths = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+        raise SemestaError(
+            Bilingual(f"Folder '{folder}' tidak ditemukan.", f"Folder '{folder}' not found.")
+        )
+    paths = sorted(
+        p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
+    )
     if not paths:
-        raise SemestaError(Bilingual(f"Folder '{folder}' tidak berisi berkas.",
-                                     f"Folder '{folder}' contains no files."))
+        raise SemestaError(
+            Bilingual(
+                f"Folder '{folder}' tidak berisi berkas.", f"Folder '{folder}' contains no files."
+            )
+        )
     return paths
 
 
@@ -119,19 +136,23 @@ class _Staged:
 def _stage_file(db, path, period, mapping, replace, progress, index):
     report = FileReport(path.name, "refused")
     sha = _sha256(path)
-    previous = db.execute("SELECT file_id, sha256 FROM files WHERE period = ? AND file_name = ?",
-                          [period, path.name]).fetchall()
+    previous = db.execute(
+        "SELECT file_id, sha256 FROM files WHERE period = ? AND file_name = ?", [period, path.name]
+    ).fetchall()
     if any(row[1] == sha for row in previous):
         report.status = "already_ingested"
-        report.message = Bilingual("Sudah diimpor untuk periode ini; tidak ada yang berubah.",
-                                   "Already ingested for this period; nothing changed.").as_dict()
+        report.message = Bilingual(
+            "Sudah diimpor untuk periode ini; tidak ada yang berubah.",
+            "Already ingested for this period; nothing changed.",
+        ).as_dict()
         return report, None
     if previous and not replace:
         report.message = Bilingual(
             f"Berkas bernama sama dengan isi berbeda sudah diimpor untuk {period}; pakai --ganti "
             "untuk menggantinya.",
             f"A file of the same name with other content was ingested for {period}; use "
-            "--replace to replace it.").as_dict()
+            "--replace to replace it.",
+        ).as_dict()
         return report, None
     table = f"stage_{index}"
     try:
@@ -147,17 +168,24 @@ def _stage_file(db, path, period, mapping, replace, progress, index):
     except Exception as error:  # a broken file discovered while reading: refuse it, keep going
         db.execute(f"DROP TABLE IF EXISTS {table}")
         report.message = readers.refuse(
-            path, f"gagal dibaca di tengah jalan ({type(error).__name__}: {error}).",
-            f"reading failed part-way ({type(error).__name__}: {error}).").message.as_dict()
+            path,
+            f"gagal dibaca di tengah jalan ({type(error).__name__}: {error}).",
+            f"reading failed part-way ({type(error).__name__}: {error}).",
+        ).message.as_dict()
         return report, None
     report.status = "ingested"
     return report, _Staged(report, plan, table, sha, [row[0] for row in previous])
 
 
-def _stage_rows(db: duckdb.DuckDBPyConnection, plan: readers.FilePlan, table: str,
-                progress: Progress) -> None:
-    columns = ", ".join(f'"{f.name}" {"BOOLEAN" if f.name.startswith("_numeric_") else "BIGINT" if f.name == "_row" else "VARCHAR"}'
-                        for f in plan.schema())
+_STAGE_TYPES = {"bool": "BOOLEAN", "int64": "BIGINT", "string": "VARCHAR"}
+
+
+def _stage_rows(
+    db: duckdb.DuckDBPyConnection, plan: readers.FilePlan, table: str, progress: Progress
+) -> None:
+    columns = ", ".join(
+        f'"{f.name}" {_STAGE_TYPES.get(str(f.type), "VARCHAR")}' for f in plan.schema()
+    )
     db.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({columns})")
     rows = 0
     for batch in readers.read_batches(plan):
@@ -199,8 +227,10 @@ def _type_stage(db, item: _Staged, typed: list[normalize.Typed]) -> None:
     repairs = ", ".join(f'{t.repair} AS "_repair_{t.name}"' for t in typed if t.repair)
     raw_cols = ", ".join(f'"{c}" AS "_raw_{c}"' for c in raw)
     parts = ", ".join(p for p in (raw_cols, values, codes, repairs) if p)
-    db.execute(f"CREATE OR REPLACE TEMP TABLE {item.table}_typed AS "
-               f"SELECT _sheet, _row, {parts} FROM {item.table}")
+    db.execute(
+        f"CREATE OR REPLACE TEMP TABLE {item.table}_typed AS "
+        f"SELECT _sheet, _row, {parts} FROM {item.table}"
+    )
     verdict = _row_verdict(layout)
     db.execute(f"ALTER TABLE {item.table}_typed ADD COLUMN _row_reason VARCHAR")
     db.execute(f"UPDATE {item.table}_typed SET _row_reason = {verdict}")
@@ -212,11 +242,14 @@ def _row_verdict(layout: Layout) -> str:
     header_keys = {header_key(a) for c in layout.columns for a in c.aliases}
     keys = ", ".join(f"'{k}'" for k in sorted(header_keys))
     header_hits = " + ".join(
-        f"CASE WHEN {normalize.key_sql(r)} IN ({keys}) THEN 1 ELSE 0 END" for r in raw)
+        f"CASE WHEN {normalize.key_sql(r)} IN ({keys}) THEN 1 ELSE 0 END" for r in raw
+    )
     no_identity = " AND ".join(f'"{c}" IS NULL' for c in layout.row_needs_any) or "FALSE"
-    return (f"CASE WHEN {empty} THEN 'baris_kosong' "
-            f"WHEN ({header_hits}) >= 2 THEN 'baris_judul_berulang' "
-            f"WHEN {no_identity} THEN 'baris_tanpa_identitas' END")
+    return (
+        f"CASE WHEN {empty} THEN 'baris_kosong' "
+        f"WHEN ({header_hits}) >= 2 THEN 'baris_judul_berulang' "
+        f"WHEN {no_identity} THEN 'baris_tanpa_identitas' END"
+    )
 
 
 def _write(db, item: _Staged, typed: list[normalize.Typed], period: str) -> None:
@@ -228,18 +261,33 @@ def _write(db, item: _Staged, typed: list[normalize.Typed], period: str) -> None
     file_id = one(db, "SELECT coalesce(max(file_id), 0) + 1 FROM files")[0]
     source = f"{item.table}_typed"
     names = ", ".join(f'"{t.name}"' for t in typed)
-    db.execute(f"INSERT INTO {layout.name} (period, file_id, sheet, row_number, {names}) "
-               f"SELECT ?, ?, _sheet, _row, {names} FROM {source} WHERE _row_reason IS NULL "
-               f"ORDER BY _sheet, _row", [period, file_id])
+    db.execute(
+        f"INSERT INTO {layout.name} (period, file_id, sheet, row_number, {names}) "
+        f"SELECT ?, ?, _sheet, _row, {names} FROM {source} WHERE _row_reason IS NULL "
+        f"ORDER BY _sheet, _row",
+        [period, file_id],
+    )
     _write_quarantine(db, item, typed, period, file_id)
     _write_repairs(db, item, typed, file_id)
     _fill_report(db, item, typed, file_id)
-    db.execute("INSERT INTO files (file_id, period, layout, file_name, sha256, sheets, rows_read, "
-               "rows_ingested, rows_quarantined, values_repaired, values_rejected) VALUES "
-               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               [file_id, period, layout.name, report.file, item.sha256, ", ".join(report.sheets),
-                report.rows_read, report.rows_ingested, report.rows_quarantined,
-                sum(report.values_repaired.values()), sum(report.values_rejected.values())])
+    db.execute(
+        "INSERT INTO files (file_id, period, layout, file_name, sha256, sheets, rows_read, "
+        "rows_ingested, rows_quarantined, values_repaired, values_rejected) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            file_id,
+            period,
+            layout.name,
+            report.file,
+            item.sha256,
+            ", ".join(report.sheets),
+            report.rows_read,
+            report.rows_ingested,
+            report.rows_quarantined,
+            sum(report.values_repaired.values()),
+            sum(report.values_rejected.values()),
+        ],
+    )
 
 
 def _reason_table(db, layout: Layout, typed: list[normalize.Typed]) -> None:
@@ -247,16 +295,21 @@ def _reason_table(db, layout: Layout, typed: list[normalize.Typed]) -> None:
     rows = []
     for t in typed:
         column = next((c for c in layout.columns if c.name == t.name), None)
-        low, high = (column.range if column and column.range else (None, None))
+        low, high = column.range if column and column.range else (None, None)
         for code, text in normalize.REASONS.items():
-            filled = text.format(low=low, high=high, columns=" / ".join(layout.row_needs_any)) \
-                if "{" in text.id else text
+            filled = (
+                text.format(low=low, high=high, columns=" / ".join(layout.row_needs_any))
+                if "{" in text.id
+                else text
+            )
             rows.append((t.name, code, filled.id, filled.en))
     for code in ("baris_kosong", "baris_judul_berulang", "baris_tanpa_identitas"):
         text = normalize.REASONS[code].format(columns=" / ".join(layout.row_needs_any))
         rows.append(("", code, text.id, text.en))
-    db.execute("CREATE OR REPLACE TEMP TABLE reason_text (column_name VARCHAR, code VARCHAR, "
-               "text_id VARCHAR, text_en VARCHAR)")
+    db.execute(
+        "CREATE OR REPLACE TEMP TABLE reason_text (column_name VARCHAR, code VARCHAR, "
+        "text_id VARCHAR, text_en VARCHAR)"
+    )
     db.executemany("INSERT INTO reason_text VALUES (?, ?, ?, ?)", rows)
 
 
@@ -273,25 +326,28 @@ def _write_quarantine(db, item: _Staged, typed, period: str, file_id: int) -> No
         if t.code:
             parts.append(
                 f"SELECT _sheet, _row, '{t.raw}', \"_raw_{t.raw}\", 'value', \"_code_{t.name}\", "
-                f"'{t.name}' FROM {source} WHERE _row_reason IS NULL AND \"_code_{t.name}\" IS NOT NULL")
+                f"'{t.name}' FROM {source} "
+                f'WHERE _row_reason IS NULL AND "_code_{t.name}" IS NOT NULL'
+            )
     union = " UNION ALL ".join(parts)
     db.execute(
         f"INSERT INTO quarantine SELECT ?, ?, ?, q._sheet, q._row, q.column_name, q.value, "
         f"q.scope, q.code, r.text_id, r.text_en FROM ({union}) q LEFT JOIN reason_text r "
         f"ON r.column_name = q.text_column AND r.code = q.code ORDER BY q._sheet, q._row",
-        [file_id, period, item.report.file])
+        [file_id, period, item.report.file],
+    )
 
 
 def _write_repairs(db, item: _Staged, typed, file_id: int) -> None:
     source = f"{item.table}_typed"
     parts = [
-        f"SELECT _sheet, _row, '{t.raw}', \"_raw_{t.raw}\", \"{t.name}\", \"_repair_{t.name}\" "
-        f"FROM {source} WHERE _row_reason IS NULL AND \"_repair_{t.name}\" IS NOT NULL"
-        for t in typed if t.repair
+        f'SELECT _sheet, _row, \'{t.raw}\', "_raw_{t.raw}", "{t.name}", "_repair_{t.name}" '
+        f'FROM {source} WHERE _row_reason IS NULL AND "_repair_{t.name}" IS NOT NULL'
+        for t in typed
+        if t.repair
     ]
     if parts:
-        db.execute(f"INSERT INTO repairs SELECT ?, * FROM ({' UNION ALL '.join(parts)})",
-                   [file_id])
+        db.execute(f"INSERT INTO repairs SELECT ?, * FROM ({' UNION ALL '.join(parts)})", [file_id])
 
 
 def _fill_report(db, item: _Staged, typed, file_id: int) -> None:
@@ -300,11 +356,18 @@ def _fill_report(db, item: _Staged, typed, file_id: int) -> None:
     read, quarantined = one(db, f"SELECT count(*), count(_row_reason) FROM {source}")
     report.rows_read, report.rows_quarantined = read, quarantined
     report.rows_ingested = one(
-        db, f"SELECT count(*) FROM {item.plan.layout.name} WHERE file_id = ?", [file_id])[0]
-    rejected = db.execute("SELECT column_name || ': ' || reason_code, count(*) FROM quarantine "
-                          "WHERE file_id = ? AND scope = 'value' GROUP BY ALL", [file_id]).fetchall()
-    repaired = db.execute("SELECT column_name || ': ' || reason_code, count(*) FROM repairs "
-                          "WHERE file_id = ? GROUP BY ALL", [file_id]).fetchall()
+        db, f"SELECT count(*) FROM {item.plan.layout.name} WHERE file_id = ?", [file_id]
+    )[0]
+    rejected = db.execute(
+        "SELECT column_name || ': ' || reason_code, count(*) FROM quarantine "
+        "WHERE file_id = ? AND scope = 'value' GROUP BY ALL",
+        [file_id],
+    ).fetchall()
+    repaired = db.execute(
+        "SELECT column_name || ': ' || reason_code, count(*) FROM repairs "
+        "WHERE file_id = ? GROUP BY ALL",
+        [file_id],
+    ).fetchall()
     report.values_rejected = dict(sorted(Counter(dict(rejected)).items()))
     report.values_repaired = dict(sorted(Counter(dict(repaired)).items()))
     if not report.balanced:  # a defect in this module, never the user's fault

@@ -14,8 +14,20 @@ from dataclasses import dataclass, field
 from semesta.core.text import Bilingual
 
 # Column kinds, each with one normaliser in pipeline/normalize.py.
-KINDS = ("nik", "kk", "noka", "text", "name", "sex", "date", "int", "rupiah", "desa", "segment",
-         "status")
+KINDS = (
+    "nik",
+    "kk",
+    "noka",
+    "text",
+    "name",
+    "sex",
+    "date",
+    "int",
+    "rupiah",
+    "desa",
+    "segment",
+    "status",
+)
 
 
 @dataclass(frozen=True)
@@ -49,19 +61,42 @@ def header_key(text: object) -> str:
     return re.sub(r"[^A-Z0-9]", "", str(text or "").upper())
 
 
-def _c(name: str, kind: str, *aliases: str, required: bool = False,
-       range: tuple[int, int] | None = None) -> Column:
+def _c(
+    name: str,
+    kind: str,
+    *aliases: str,
+    required: bool = False,
+    range: tuple[int, int] | None = None,
+) -> Column:
     return Column(name, kind, (name, *aliases), required, range)
 
 
-NIK = _c("nik", "nik", "NIK", "NO NIK", "NOMOR NIK", "NOMOR INDUK KEPENDUDUKAN", "NO KTP",
-         "NIK PESERTA", required=True)
+NIK = _c(
+    "nik",
+    "nik",
+    "NIK",
+    "NO NIK",
+    "NOMOR NIK",
+    "NOMOR INDUK KEPENDUDUKAN",
+    "NO KTP",
+    "NIK PESERTA",
+    required=True,
+)
 NIK_OPTIONAL = Column("nik", "nik", NIK.aliases)
-NAMA = _c("nama", "name", "NAMA", "NAMA LENGKAP", "NAMA_LGKP", "NAMA PESERTA", "NM PESERTA",
-          "NAMA PEGAWAI")
+NAMA = _c(
+    "nama",
+    "name",
+    "NAMA",
+    "NAMA LENGKAP",
+    "NAMA_LGKP",
+    "NAMA PESERTA",
+    "NM PESERTA",
+    "NAMA PEGAWAI",
+)
 NO_KK = _c("no_kk", "kk", "NO KK", "NO_KK", "NOMOR KK", "NKK", "NOMOR KARTU KELUARGA", "NO. KK")
-TGL_LAHIR = _c("tanggal_lahir", "date", "TGL LAHIR", "TGL_LHR", "TANGGAL LAHIR", "TGLLAHIR",
-               "TGL. LAHIR")
+TGL_LAHIR = _c(
+    "tanggal_lahir", "date", "TGL LAHIR", "TGL_LHR", "TANGGAL LAHIR", "TGLLAHIR", "TGL. LAHIR"
+)
 JK = _c("jenis_kelamin", "sex", "JK", "JENIS KELAMIN", "JENIS_KLMIN", "KELAMIN", "SEX", "L/P")
 
 DKB = Layout(
@@ -77,12 +112,34 @@ DKB = Layout(
         _c("alamat", "text", "ALAMAT", "ALAMAT LENGKAP"),
         _c("rt", "text", "RT", "NO_RT", "NO RT"),
         _c("rw", "text", "RW", "NO_RW", "NO RW"),
-        _c("kode_desa", "desa", "KODE DESA", "KODE_KEL", "KODE DESA/KEL", "KD DESA", "KODE KELURAHAN",
-           "KODE WILAYAH", required=True),
-        _c("hubungan_keluarga", "text", "HUBUNGAN KELUARGA", "SHDK", "STAT_HBKEL", "STATUS HUBUNGAN"),
+        _c(
+            "kode_desa",
+            "desa",
+            "KODE DESA",
+            "KODE_KEL",
+            "KODE DESA/KEL",
+            "KD DESA",
+            "KODE KELURAHAN",
+            "KODE WILAYAH",
+            required=True,
+        ),
+        _c(
+            "hubungan_keluarga",
+            "text",
+            "HUBUNGAN KELUARGA",
+            "SHDK",
+            "STAT_HBKEL",
+            "STATUS HUBUNGAN",
+        ),
         _c("status_hidup", "text", "STATUS HIDUP", "KETERANGAN HIDUP", "HIDUP/MATI"),
-        _c("tanggal_meninggal", "date", "TGL MENINGGAL", "TANGGAL MENINGGAL", "TGL_MATI",
-           "TANGGAL KEMATIAN"),
+        _c(
+            "tanggal_meninggal",
+            "date",
+            "TGL MENINGGAL",
+            "TANGGAL MENINGGAL",
+            "TGL_MATI",
+            "TANGGAL KEMATIAN",
+        ),
         _c("status_pindah", "text", "STATUS PINDAH", "KETERANGAN PINDAH", "PINDAH"),
         _c("tanggal_pindah", "date", "TGL PINDAH", "TANGGAL PINDAH", "TGL_PINDAH"),
     ),
@@ -93,20 +150,50 @@ BPJS = Layout(
     "bpjs_peserta",
     Bilingual("Daftar peserta JKN (BPJS Kesehatan)", "JKN membership list (BPJS Kesehatan)"),
     (
-        _c("no_kartu", "noka", "NO KARTU", "NOKA", "NOMOR KARTU", "NO KIS", "NO. KARTU JKN",
-           "NOMOR PESERTA", "NO_KARTU", required=True),
+        _c(
+            "no_kartu",
+            "noka",
+            "NO KARTU",
+            "NOKA",
+            "NOMOR KARTU",
+            "NO KIS",
+            "NO. KARTU JKN",
+            "NOMOR PESERTA",
+            "NO_KARTU",
+            required=True,
+        ),
         NIK,
         NAMA,
         TGL_LAHIR,
         JK,
         _c("hubungan_keluarga", "text", "PISA", "HUBUNGAN KELUARGA", "HUB KELUARGA"),
-        _c("segmen", "segment", "SEGMEN", "SEGMEN PESERTA", "NAMA SEGMEN", "JENIS PESERTA",
-           "KEPESERTAAN", required=True),
+        _c(
+            "segmen",
+            "segment",
+            "SEGMEN",
+            "SEGMEN PESERTA",
+            "NAMA SEGMEN",
+            "JENIS PESERTA",
+            "KEPESERTAAN",
+            required=True,
+        ),
         _c("kelas", "int", "KELAS", "HAK KELAS", "KELAS RAWAT", range=(1, 3)),
-        _c("status_peserta", "status", "STATUS", "STATUS PESERTA", "STATUS KEPESERTAAN",
-           required=True),
-        _c("keterangan_status", "text", "KETERANGAN", "KETERANGAN STATUS", "ALASAN NON AKTIF",
-           "KET STATUS"),
+        _c(
+            "status_peserta",
+            "status",
+            "STATUS",
+            "STATUS PESERTA",
+            "STATUS KEPESERTAAN",
+            required=True,
+        ),
+        _c(
+            "keterangan_status",
+            "text",
+            "KETERANGAN",
+            "KETERANGAN STATUS",
+            "ALASAN NON AKTIF",
+            "KET STATUS",
+        ),
         _c("kode_faskes", "text", "KODE FASKES", "KODE PPK", "KD PPK", "KODE FKTP"),
         _c("nama_faskes", "text", "NAMA FASKES", "NAMA PPK", "NM PPK", "FKTP"),
         _c("tmt", "date", "TMT", "TGL TMT", "TANGGAL MULAI", "TMT PESERTA"),
@@ -117,14 +204,27 @@ BPJS = Layout(
 
 DTSEN = Layout(
     "dtsen",
-    Bilingual("Data Tunggal Sosial dan Ekonomi Nasional (DTSEN)", "National socio-economic register (DTSEN)"),
+    Bilingual(
+        "Data Tunggal Sosial dan Ekonomi Nasional (DTSEN)",
+        "National socio-economic register (DTSEN)",
+    ),
     (
         NIK,
         NO_KK,
         NAMA,
-        _c("desil", "int", "DESIL", "DESIL NASIONAL", "PERINGKAT DESIL", "DESIL KESEJAHTERAAN",
-           required=True, range=(1, 10)),
-        _c("tanggal_data", "date", "TANGGAL DATA", "PER TANGGAL", "TGL PEMUTAKHIRAN", "POSISI DATA"),
+        _c(
+            "desil",
+            "int",
+            "DESIL",
+            "DESIL NASIONAL",
+            "PERINGKAT DESIL",
+            "DESIL KESEJAHTERAAN",
+            required=True,
+            range=(1, 10),
+        ),
+        _c(
+            "tanggal_data", "date", "TANGGAL DATA", "PER TANGGAL", "TGL PEMUTAKHIRAN", "POSISI DATA"
+        ),
     ),
     row_needs_any=("nik",),
 )
@@ -163,8 +263,15 @@ PEKERJA = Layout(
         NIK,
         NAMA,
         TGL_LAHIR,
-        _c("pemberi_kerja", "text", "NAMA PERUSAHAAN", "PERUSAHAAN", "BADAN USAHA", "PEMBERI KERJA",
-           required=True),
+        _c(
+            "pemberi_kerja",
+            "text",
+            "NAMA PERUSAHAAN",
+            "PERUSAHAAN",
+            "BADAN USAHA",
+            "PEMBERI KERJA",
+            required=True,
+        ),
         _c("tanggal_masuk", "date", "TGL MASUK", "TANGGAL MASUK KERJA", "MULAI BEKERJA"),
     ),
     row_needs_any=("nik", "nama"),
@@ -176,8 +283,15 @@ KEMATIAN = Layout(
     (
         NIK,
         NAMA,
-        _c("tanggal_meninggal", "date", "TGL MENINGGAL", "TANGGAL MENINGGAL", "TANGGAL KEMATIAN",
-           "TGL KEMATIAN", required=True),
+        _c(
+            "tanggal_meninggal",
+            "date",
+            "TGL MENINGGAL",
+            "TANGGAL MENINGGAL",
+            "TANGGAL KEMATIAN",
+            "TGL KEMATIAN",
+            required=True,
+        ),
         _c("sumber", "text", "SUMBER", "SUMBER DATA", "PELAPOR"),
     ),
     row_needs_any=("nik", "nama"),
@@ -185,14 +299,24 @@ KEMATIAN = Layout(
 
 TAGIHAN = Layout(
     "tagihan",
-    Bilingual("Tagihan iuran PBPU-BP Pemda (BPJS Kesehatan)", "PBPU-BP Pemda premium invoice (BPJS)"),
+    Bilingual(
+        "Tagihan iuran PBPU-BP Pemda (BPJS Kesehatan)", "PBPU-BP Pemda premium invoice (BPJS)"
+    ),
     (
         _c("no_kartu", "noka", "NO KARTU", "NOKA", "NOMOR KARTU", "NO KIS", required=True),
         NIK_OPTIONAL,
         NAMA,
         _c("kelas", "int", "KELAS", "HAK KELAS", range=(1, 3)),
-        _c("iuran", "rupiah", "IURAN", "JUMLAH IURAN", "TAGIHAN", "NOMINAL", "BESAR IURAN",
-           required=True),
+        _c(
+            "iuran",
+            "rupiah",
+            "IURAN",
+            "JUMLAH IURAN",
+            "TAGIHAN",
+            "NOMINAL",
+            "BESAR IURAN",
+            required=True,
+        ),
         _c("bulan_tagihan", "text", "BULAN", "PERIODE", "BULAN TAGIHAN"),
     ),
     row_needs_any=("no_kartu", "nik"),

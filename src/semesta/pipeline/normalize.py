@@ -26,36 +26,81 @@ REASONS: dict[str, Bilingual] = {
     "baris_kosong": Bilingual("Baris kosong", "Empty row"),
     "baris_tanpa_identitas": Bilingual(
         "Baris tanpa identitas yang dapat dipakai ({columns} kosong atau tidak valid)",
-        "Row without a usable identity ({columns} empty or invalid)"),
+        "Row without a usable identity ({columns} empty or invalid)",
+    ),
     "baris_judul_berulang": Bilingual("Baris judul kolom yang berulang", "Repeated header row"),
     "tanggal_tidak_dikenal": Bilingual(
-        "Tanggal tidak dikenali (format yang diterima: dd-mm-yyyy, dd/mm/yyyy, yyyy-mm-dd, nomor seri Excel)",
-        "Date not recognised (accepted: dd-mm-yyyy, dd/mm/yyyy, yyyy-mm-dd, Excel serial number)"),
-    "tanggal_di_luar_jangkauan": Bilingual("Tanggal sebelum 1900 atau sesudah tanggal data",
-                                           "Date before 1900 or after the data's date"),
+        "Tanggal tidak dikenali (format yang diterima: dd-mm-yyyy, dd/mm/yyyy, yyyy-mm-dd, "
+        "nomor seri Excel)",
+        "Date not recognised (accepted: dd-mm-yyyy, dd/mm/yyyy, yyyy-mm-dd, Excel serial number)",
+    ),
+    "tanggal_di_luar_jangkauan": Bilingual(
+        "Tanggal sebelum 1900 atau sesudah tanggal data",
+        "Date before 1900 or after the data's date",
+    ),
     "angka_tidak_valid": Bilingual("Bukan bilangan bulat", "Not a whole number"),
-    "angka_di_luar_rentang": Bilingual("Angka di luar rentang {low}–{high}",
-                                       "Number outside {low}–{high}"),
-    "rupiah_tidak_valid": Bilingual("Nilai Rupiah tidak dikenali atau memuat sen",
-                                    "Rupiah amount not recognised or has cents"),
-    "jenis_kelamin_tidak_dikenal": Bilingual("Jenis kelamin tidak dikenali (L/P)",
-                                             "Sex not recognised (L/P)"),
+    "angka_di_luar_rentang": Bilingual(
+        "Angka di luar rentang {low}–{high}", "Number outside {low}–{high}"
+    ),
+    "rupiah_tidak_valid": Bilingual(
+        "Nilai Rupiah tidak dikenali atau memuat sen", "Rupiah amount not recognised or has cents"
+    ),
+    "jenis_kelamin_tidak_dikenal": Bilingual(
+        "Jenis kelamin tidak dikenali (L/P)", "Sex not recognised (L/P)"
+    ),
     "kode_desa_tidak_dikenal": Bilingual(
         "Kode desa/kelurahan tidak ada dalam Kepmendagri 2025",
-        "Desa/kelurahan code not in Kepmendagri 2025"),
-    "segmen_tidak_dikenal": Bilingual("Segmen kepesertaan tidak ada dalam katalog segmen",
-                                      "Membership segment not in the segment catalogue"),
-    "status_tidak_dikenal": Bilingual("Status kepesertaan tidak dikenali (AKTIF / NON AKTIF)",
-                                      "Membership status not recognised (AKTIF / NON AKTIF)"),
+        "Desa/kelurahan code not in Kepmendagri 2025",
+    ),
+    "segmen_tidak_dikenal": Bilingual(
+        "Segmen kepesertaan tidak ada dalam katalog segmen",
+        "Membership segment not in the segment catalogue",
+    ),
+    "status_tidak_dikenal": Bilingual(
+        "Status kepesertaan tidak dikenali (AKTIF / NON AKTIF)",
+        "Membership status not recognised (AKTIF / NON AKTIF)",
+    ),
 } | identifiers.REASONS
 
-SEX = {"L": "L", "LK": "L", "LAKILAKI": "L", "LAKI": "L", "LAKI2": "L", "PRIA": "L", "M": "L",
-       "MALE": "L", "1": "L", "P": "P", "PR": "P", "PEREMPUAN": "P", "WANITA": "P", "W": "P",
-       "F": "P", "FEMALE": "P", "2": "P"}
-ACTIVE = {"AKTIF": True, "0": True, "ACTIVE": True, "NONAKTIF": False, "TIDAKAKTIF": False,
-          "NA": False, "INACTIVE": False, "1": False}
-DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S",
-                "%d-%m-%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S")
+SEX = {
+    "L": "L",
+    "LK": "L",
+    "LAKILAKI": "L",
+    "LAKI": "L",
+    "LAKI2": "L",
+    "PRIA": "L",
+    "M": "L",
+    "MALE": "L",
+    "1": "L",
+    "P": "P",
+    "PR": "P",
+    "PEREMPUAN": "P",
+    "WANITA": "P",
+    "W": "P",
+    "F": "P",
+    "FEMALE": "P",
+    "2": "P",
+}
+ACTIVE = {
+    "AKTIF": True,
+    "0": True,
+    "ACTIVE": True,
+    "NONAKTIF": False,
+    "TIDAKAKTIF": False,
+    "NA": False,
+    "INACTIVE": False,
+    "1": False,
+}
+DATE_FORMATS = (
+    "%d-%m-%Y",
+    "%d/%m/%Y",
+    "%Y-%m-%d",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%d-%m-%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+)
 ROMAN = {"I": 1, "II": 2, "III": 3}
 
 
@@ -109,8 +154,14 @@ def _typed(column: Column, as_of: date) -> list[Typed]:
     if kind == "desa":
         digits = f"regexp_replace(coalesce({v}, ''), '[^0-9]', '', 'g')"
         known = f"({digits} IN (SELECT kode FROM region_desa))"
-        return [Typed(column.name, "VARCHAR", f"CASE WHEN {known} THEN {digits} END",
-                      f"CASE WHEN NOT {known} THEN 'kode_desa_tidak_dikenal' END")]
+        return [
+            Typed(
+                column.name,
+                "VARCHAR",
+                f"CASE WHEN {known} THEN {digits} END",
+                f"CASE WHEN NOT {known} THEN 'kode_desa_tidak_dikenal' END",
+            )
+        ]
     if kind in ("sex", "segment", "status"):
         return _vocabulary(column)
     raise ValueError(f"unknown column kind {kind}")
@@ -130,27 +181,36 @@ def _identifier(column: Column, as_of: date) -> list[Typed]:
         value = sql["noka"]
     name = column.name
     status = sql["status"]
-    code = f"CASE WHEN ({status}) = 'rejected' AND nullif(trim({v}), '') IS NOT NULL THEN {sql['code']} END"
+    present = f"nullif(trim({v}), '') IS NOT NULL"
+    code = f"CASE WHEN ({status}) = 'rejected' AND {present} THEN {sql['code']} END"
     repair = f"CASE WHEN ({status}) = 'repaired' THEN {sql['code']} END"
-    typed = [Typed(name, "VARCHAR", value, code, repair),
-             Typed(f"{name}_asli", "VARCHAR", f"nullif(trim({v}), '')")]
+    typed = [
+        Typed(name, "VARCHAR", value, code, repair),
+        Typed(f"{name}_asli", "VARCHAR", f"nullif(trim({v}), '')"),
+    ]
     if column.kind == "nik":
-        typed += [Typed("nik_jenis_kelamin", "VARCHAR", sql["sex"]),
-                  Typed("nik_tanggal_lahir", "DATE", sql["birth_date"])]
+        typed += [
+            Typed("nik_jenis_kelamin", "VARCHAR", sql["sex"]),
+            Typed("nik_tanggal_lahir", "DATE", sql["birth_date"]),
+        ]
     return typed
 
 
 def _date(name: str, v: str, as_of: date) -> Typed:
     text = f"trim({v})"
     formats = ", ".join(f"'{f}'" for f in DATE_FORMATS)
-    serial = (f"CASE WHEN regexp_full_match({text}, '[0-9]{{1,5}}(\\.0+)?') THEN "
-              f"DATE '1899-12-30' + CAST(CAST({text} AS DOUBLE) AS INTEGER) END")
+    serial = (
+        f"CASE WHEN regexp_full_match({text}, '[0-9]{{1,5}}(\\.0+)?') THEN "
+        f"DATE '1899-12-30' + CAST(CAST({text} AS DOUBLE) AS INTEGER) END"
+    )
     parsed = f"coalesce(CAST(try_strptime({text}, [{formats}]) AS DATE), {serial})"
     in_range = f"({parsed} BETWEEN DATE '1900-01-01' AND DATE '{as_of.isoformat()}')"
     value = f"CASE WHEN {in_range} THEN {parsed} END"
-    code = (f"CASE WHEN nullif({text}, '') IS NOT NULL AND {parsed} IS NULL "
-            f"THEN 'tanggal_tidak_dikenal' WHEN {parsed} IS NOT NULL AND NOT {in_range} "
-            f"THEN 'tanggal_di_luar_jangkauan' END")
+    code = (
+        f"CASE WHEN nullif({text}, '') IS NOT NULL AND {parsed} IS NULL "
+        f"THEN 'tanggal_tidak_dikenal' WHEN {parsed} IS NOT NULL AND NOT {in_range} "
+        f"THEN 'tanggal_di_luar_jangkauan' END"
+    )
     return Typed(name, "DATE", value, code)
 
 
@@ -158,23 +218,28 @@ def _int(column: Column, v: str) -> Typed:
     low, high = column.range or (-(2**31), 2**31 - 1)
     text = f"trim(regexp_replace(upper({v}), '^(KELAS|DESIL)\\s*', ''))"
     roman = " ".join(f"WHEN {text} = '{r}' THEN {n}" for r, n in ROMAN.items())
-    number = (f"CASE {roman} ELSE TRY_CAST(regexp_replace({text}, '\\.0+$', '') AS INTEGER) END")
+    number = f"CASE {roman} ELSE TRY_CAST(regexp_replace({text}, '\\.0+$', '') AS INTEGER) END"
     in_range = f"({number} BETWEEN {low} AND {high})"
-    code = (f"CASE WHEN nullif({text}, '') IS NOT NULL AND {number} IS NULL "
-            f"THEN 'angka_tidak_valid' WHEN {number} IS NOT NULL AND NOT {in_range} "
-            f"THEN 'angka_di_luar_rentang' END")
+    code = (
+        f"CASE WHEN nullif({text}, '') IS NOT NULL AND {number} IS NULL "
+        f"THEN 'angka_tidak_valid' WHEN {number} IS NOT NULL AND NOT {in_range} "
+        f"THEN 'angka_di_luar_rentang' END"
+    )
     return Typed(column.name, "INTEGER", f"CASE WHEN {in_range} THEN {number} END", code)
 
 
 def _rupiah(name: str, v: str) -> Typed:
     """Integer Rupiah from "42000", "42.000", "Rp 42.000,-", "42.000,00" or an Excel 42000.0."""
     s = f"regexp_replace(regexp_replace(upper(trim({v})), '^RP\\.?', ''), '[\\s]|,-$', '', 'g')"
-    digits = (f"CASE WHEN regexp_full_match({s}, '[0-9]{{1,3}}(\\.[0-9]{{3}})+(,0+)?') "
-              f"THEN replace(regexp_replace({s}, ',0+$', ''), '.', '') "
-              f"WHEN regexp_full_match({s}, '[0-9]+([.,]0+)?') "
-              f"THEN regexp_replace({s}, '[.,]0+$', '') END")
+    digits = (
+        f"CASE WHEN regexp_full_match({s}, '[0-9]{{1,3}}(\\.[0-9]{{3}})+(,0+)?') "
+        f"THEN replace(regexp_replace({s}, ',0+$', ''), '.', '') "
+        f"WHEN regexp_full_match({s}, '[0-9]+([.,]0+)?') "
+        f"THEN regexp_replace({s}, '[.,]0+$', '') END"
+    )
     value = f"TRY_CAST({digits} AS BIGINT)"
-    code = f"CASE WHEN nullif(trim({v}), '') IS NOT NULL AND {value} IS NULL THEN 'rupiah_tidak_valid' END"
+    present = f"nullif(trim({v}), '') IS NOT NULL"
+    code = f"CASE WHEN {present} AND {value} IS NULL THEN 'rupiah_tidak_valid' END"
     return Typed(name, "BIGINT", value, code)
 
 
@@ -187,14 +252,21 @@ def _vocabulary(column: Column) -> list[Typed]:
     if column.kind == "sex":
         return [Typed(column.name, "VARCHAR", lookup, code)]
     if column.kind == "segment":
-        return [Typed(column.name, "VARCHAR", text_sql(f'"{column.name}"')),
-                Typed("segmen_kelompok", "VARCHAR", lookup, code, source=column.name)]
-    return [Typed(column.name, "VARCHAR", text_sql(f'"{column.name}"')),
-            Typed("aktif", "BOOLEAN", f"CAST({lookup} AS BOOLEAN)", code, source=column.name)]
+        return [
+            Typed(column.name, "VARCHAR", text_sql(f'"{column.name}"')),
+            Typed("segmen_kelompok", "VARCHAR", lookup, code, source=column.name),
+        ]
+    return [
+        Typed(column.name, "VARCHAR", text_sql(f'"{column.name}"')),
+        Typed("aktif", "BOOLEAN", f"CAST({lookup} AS BOOLEAN)", code, source=column.name),
+    ]
 
 
-_VOCAB_CODE = {"sex": "jenis_kelamin_tidak_dikenal", "segment": "segmen_tidak_dikenal",
-               "status": "status_tidak_dikenal"}
+_VOCAB_CODE = {
+    "sex": "jenis_kelamin_tidak_dikenal",
+    "segment": "segmen_tidak_dikenal",
+    "status": "status_tidak_dikenal",
+}
 
 
 def load_vocabularies(db: duckdb.DuckDBPyConnection, stage: str, layout: Layout) -> None:
@@ -202,8 +274,12 @@ def load_vocabularies(db: duckdb.DuckDBPyConnection, stage: str, layout: Layout)
     for column in layout.columns:
         if column.kind not in _VOCAB_CODE:
             continue
-        keys = [row[0] for row in db.execute(
-            f'SELECT DISTINCT {key_sql(chr(34) + column.name + chr(34))} FROM {stage}').fetchall()]
+        keys = [
+            row[0]
+            for row in db.execute(
+                f"SELECT DISTINCT {key_sql(chr(34) + column.name + chr(34))} FROM {stage}"
+            ).fetchall()
+        ]
         pairs = [(k, _map_vocabulary(column.kind, k)) for k in keys]
         pairs = [(k, str(t)) for k, t in pairs if t is not None]
         table = f"vocab_{column.kind}"
@@ -218,6 +294,9 @@ def _map_vocabulary(kind: str, key: str) -> str | bool | None:
     if kind == "status":
         if key in ACTIVE:
             return ACTIVE[key]
-        return False if key.startswith(("NONAKTIF", "TIDAKAKTIF")) else (
-            True if key.startswith("AKTIF") else None)
+        return (
+            False
+            if key.startswith(("NONAKTIF", "TIDAKAKTIF"))
+            else (True if key.startswith("AKTIF") else None)
+        )
     return segments.segment_group(key)

@@ -59,8 +59,11 @@ class FilePlan:
 
 
 def refuse(path: Path, id_text: str, en_text: str) -> SemestaError:
-    return SemestaError(Bilingual(f"Berkas '{path.name}' ditolak: {id_text}",
-                                  f"File '{path.name}' refused: {en_text}"))
+    return SemestaError(
+        Bilingual(
+            f"Berkas '{path.name}' ditolak: {id_text}", f"File '{path.name}' refused: {en_text}"
+        )
+    )
 
 
 def plan(path: Path, mapping: dict[str, str] | None = None) -> FilePlan:
@@ -71,8 +74,11 @@ def plan(path: Path, mapping: dict[str, str] | None = None) -> FilePlan:
     if head.startswith(b"PK") or path.suffix.lower() in SPREADSHEET_SUFFIXES:
         return _plan_spreadsheet(path, head, mapping)
     if b"\x00" in head:
-        raise refuse(path, "isinya biner, bukan teks CSV (mungkin berkas lain yang diganti nama).",
-                     "it is binary, not CSV text (perhaps another file renamed).")
+        raise refuse(
+            path,
+            "isinya biner, bukan teks CSV (mungkin berkas lain yang diganti nama).",
+            "it is binary, not CSV text (perhaps another file renamed).",
+        )
     return _plan_csv(path, mapping)
 
 
@@ -124,15 +130,20 @@ def _plan_csv(path: Path, mapping: dict[str, str] | None) -> FilePlan:
         raise _no_header(path, lines, ",", mapping)
     number, delimiter, (layout, columns), cells = best
     ignored = [c for i, c in enumerate(cells) if i not in columns and c.strip()]
-    return FilePlan(path, "csv", layout, [SheetPlan("", number, columns, ignored)],
-                    encoding=encoding, delimiter=delimiter)
+    return FilePlan(
+        path,
+        "csv",
+        layout,
+        [SheetPlan("", number, columns, ignored)],
+        encoding=encoding,
+        delimiter=delimiter,
+    )
 
 
 def _csv_batches(file_plan: FilePlan) -> Iterator[pa.RecordBatch]:
     sheet = file_plan.sheets[0]
     builder = _BatchBuilder(file_plan, sheet)
-    with file_plan.path.open(encoding=file_plan.encoding, newline="",
-                             errors="replace") as handle:
+    with file_plan.path.open(encoding=file_plan.encoding, newline="", errors="replace") as handle:
         reader = csv.reader(handle, delimiter=file_plan.delimiter)
         for _ in range(sheet.header_row):
             next(reader, None)
@@ -151,8 +162,11 @@ def _csv_batches(file_plan: FilePlan) -> Iterator[pa.RecordBatch]:
 
 def _plan_spreadsheet(path: Path, head: bytes, mapping: dict[str, str] | None) -> FilePlan:
     if path.suffix.lower() in (".xlsx", ".xlsm") and not zipfile.is_zipfile(path):
-        raise refuse(path, "bukan berkas XLSX yang utuh (rusak atau bukan Excel).",
-                     "not a complete XLSX file (corrupted or not Excel).")
+        raise refuse(
+            path,
+            "bukan berkas XLSX yang utuh (rusak atau bukan Excel).",
+            "not a complete XLSX file (corrupted or not Excel).",
+        )
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheets, skipped, layout = [], [], None
@@ -164,17 +178,23 @@ def _plan_spreadsheet(path: Path, head: bytes, mapping: dict[str, str] | None) -
                 continue
             found_layout, plan_ = found
             if layout is not None and found_layout.name != layout.name:
-                raise refuse(path, f"lembar '{name}' berisi {found_layout.title.id}, lembar lain "
-                             f"{layout.title.id}; pisahkan menjadi berkas sendiri.",
-                             f"sheet '{name}' holds {found_layout.title.en}, other sheets "
-                             f"{layout.title.en}; split them into separate files.")
+                raise refuse(
+                    path,
+                    f"lembar '{name}' berisi {found_layout.title.id}, lembar lain "
+                    f"{layout.title.id}; pisahkan menjadi berkas sendiri.",
+                    f"sheet '{name}' holds {found_layout.title.en}, other sheets "
+                    f"{layout.title.en}; split them into separate files.",
+                )
             layout = found_layout
             sheets.append(plan_)
     except SemestaError:
         raise
     except Exception as error:  # calamine raises its own types for broken workbooks
-        raise refuse(path, f"tidak dapat dibaca sebagai lembar kerja ({error}).",
-                     f"cannot be read as a spreadsheet ({error}).") from error
+        raise refuse(
+            path,
+            f"tidak dapat dibaca sebagai lembar kerja ({error}).",
+            f"cannot be read as a spreadsheet ({error}).",
+        ) from error
     if layout is None:
         raise _no_header(path, [], None, mapping)
     return FilePlan(path, "xlsx", layout, sheets, skipped_sheets=skipped)
@@ -217,8 +237,9 @@ class _BatchBuilder:
     def __init__(self, file_plan: FilePlan, sheet: SheetPlan, column_offset: int = 0):
         self.schema = file_plan.schema()
         self.sheet = sheet.name
-        self.positions = [(position - column_offset, name) for position, name in
-                          sorted(sheet.columns.items())]
+        self.positions = [
+            (position - column_offset, name) for position, name in sorted(sheet.columns.items())
+        ]
         self.identifiers = set(file_plan.identifier_columns)
         self.names = [c.name for c in file_plan.layout.columns]
         self._reset()
@@ -240,8 +261,9 @@ class _BatchBuilder:
             cell = cells[position] if position < width else None
             present.add(name)
             if name in self.identifiers:
-                self.numeric[name].append(isinstance(cell, (int, float)) and
-                                          not isinstance(cell, bool))
+                self.numeric[name].append(
+                    isinstance(cell, (int, float)) and not isinstance(cell, bool)
+                )
             self.values[name].append(_text(cell))
         for name in self.names:
             if name not in present:
@@ -250,12 +272,19 @@ class _BatchBuilder:
                     self.numeric[name].append(False)
 
     def flush(self) -> pa.RecordBatch:
-        arrays = [pa.array([self.sheet] * len(self.rows), pa.string()),
-                  pa.array(self.rows, pa.int64())]
+        arrays = [
+            pa.array([self.sheet] * len(self.rows), pa.string()),
+            pa.array(self.rows, pa.int64()),
+        ]
         arrays += [pa.array(self.values[name], pa.string()) for name in self.names]
-        arrays += [pa.array(self.numeric[name], pa.bool_()) for name in
-                   [f.name.removeprefix("_numeric_") for f in self.schema
-                    if f.name.startswith("_numeric_")]]
+        arrays += [
+            pa.array(self.numeric[name], pa.bool_())
+            for name in [
+                f.name.removeprefix("_numeric_")
+                for f in self.schema
+                if f.name.startswith("_numeric_")
+            ]
+        ]
         batch = pa.RecordBatch.from_arrays(arrays, schema=self.schema)
         self._reset()
         return batch
@@ -278,26 +307,31 @@ def _text(cell: object) -> str:
     return str(cell)
 
 
-def _no_header(path: Path, lines: list[str], delimiter: str | None,
-               mapping: dict[str, str] | None) -> SemestaError:
+def _no_header(
+    path: Path, lines: list[str], delimiter: str | None, mapping: dict[str, str] | None
+) -> SemestaError:
     """Say what was expected and what was seen, and how to map a header once."""
     seen = ""
     for line in lines:  # the first line that looks like a header: several cells of words
-        cells = [c.strip() for c in next(csv.reader([line], delimiter=";" if ";" in line else ","),
-                                         []) if c.strip()]
+        cells = [
+            c.strip()
+            for c in next(csv.reader([line], delimiter=";" if ";" in line else ","), [])
+            if c.strip()
+        ]
         if len(cells) >= 2 and sum(any(ch.isalpha() for ch in c) for c in cells) * 2 >= len(cells):
             seen = ", ".join(cells)[:200]
             break
-    hint_id = (" Kolom yang terbaca: " + seen + "." if seen else "")
-    hint_en = (" Columns read: " + seen + "." if seen else "")
+    hint_id = " Kolom yang terbaca: " + seen + "." if seen else ""
+    hint_en = " Columns read: " + seen + "." if seen else ""
     return refuse(
         path,
         "kolom wajib tidak ditemukan, sehingga jenis data tidak dikenali (DKB, peserta BPJS, "
-        "DTSEN, ASN, perangkat desa, pekerja, kematian, tagihan)." + hint_id +
-        " Jika nama kolomnya berbeda, petakan sekali di pemetaan_kolom.toml pada workspace.",
+        "DTSEN, ASN, perangkat desa, pekerja, kematian, tagihan)."
+        + hint_id
+        + " Jika nama kolomnya berbeda, petakan sekali di pemetaan_kolom.toml pada workspace.",
         "required columns not found, so the kind of data is not recognised (DKB, BPJS members, "
-        "DTSEN, civil servants, village officials, workers, deaths, invoice)." + hint_en +
-        " If the headers are named differently, map them once in the workspace's "
+        "DTSEN, civil servants, village officials, workers, deaths, invoice)."
+        + hint_en
+        + " If the headers are named differently, map them once in the workspace's "
         "pemetaan_kolom.toml.",
     )
-

@@ -56,9 +56,12 @@ def one(db: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> 
 
 def check_period(period: str) -> str:
     if not PERIOD.match(period or ""):
-        raise SemestaError(Bilingual(
-            f"Periode '{period}' tidak valid: tulis tahun-bulan, misalnya 2025-06.",
-            f"Period '{period}' is not valid: write year-month, e.g. 2025-06."))
+        raise SemestaError(
+            Bilingual(
+                f"Periode '{period}' tidak valid: tulis tahun-bulan, misalnya 2025-06.",
+                f"Period '{period}' is not valid: write year-month, e.g. 2025-06.",
+            )
+        )
     return period
 
 
@@ -75,9 +78,12 @@ class Workspace:
 
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         if read_only and not self.exists():
-            raise SemestaError(Bilingual(
-                f"Workspace '{self.path}' belum ada; jalankan 'semesta ingest' dahulu.",
-                f"Workspace '{self.path}' does not exist yet; run 'semesta ingest' first."))
+            raise SemestaError(
+                Bilingual(
+                    f"Workspace '{self.path}' belum ada; jalankan 'semesta ingest' dahulu.",
+                    f"Workspace '{self.path}' does not exist yet; run 'semesta ingest' first.",
+                )
+            )
         self.path.mkdir(parents=True, exist_ok=True)
         db = duckdb.connect(str(self.database), read_only=read_only)
         db.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
@@ -96,35 +102,45 @@ class Workspace:
         try:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as error:
-            raise SemestaError(Bilingual(f"{MAPPING} tidak dapat dibaca: {error}",
-                                         f"{MAPPING} cannot be read: {error}")) from error
+            raise SemestaError(
+                Bilingual(
+                    f"{MAPPING} tidak dapat dibaca: {error}", f"{MAPPING} cannot be read: {error}"
+                )
+            ) from error
         columns = data.get("kolom", {})
         known = {c.name for layout in LAYOUT_BY_NAME.values() for c in layout.columns}
         unknown = sorted(set(columns.values()) - known)
         if unknown:
-            raise SemestaError(Bilingual(
-                f"{MAPPING} memetakan ke kolom yang tidak dikenal: {', '.join(unknown)}.",
-                f"{MAPPING} maps to unknown columns: {', '.join(unknown)}."))
+            raise SemestaError(
+                Bilingual(
+                    f"{MAPPING} memetakan ke kolom yang tidak dikenal: {', '.join(unknown)}.",
+                    f"{MAPPING} maps to unknown columns: {', '.join(unknown)}.",
+                )
+            )
         return {str(k): str(v) for k, v in columns.items()}
 
 
 def ensure_layout_table(db: duckdb.DuckDBPyConnection, layout: Layout, columns) -> None:
     """The layout's table: file provenance, then the typed columns of normalize.typed_columns."""
     typed = ", ".join(f'"{c.name}" {c.sql_type}' for c in columns)
-    db.execute(f"CREATE TABLE IF NOT EXISTS {layout.name} (period VARCHAR, file_id INTEGER, "
-               f"sheet VARCHAR, row_number BIGINT, {typed})")
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {layout.name} (period VARCHAR, file_id INTEGER, "
+        f"sheet VARCHAR, row_number BIGINT, {typed})"
+    )
 
 
 def _load_regions(db: duckdb.DuckDBPyConnection) -> None:
     if one(db, "SELECT count(*) FROM region_desa")[0]:
         return
     desa = [r for r in regions() if r.level == "desa"]
-    table = pa.table({
-        "kode": [r.digits for r in desa],
-        "nama": [r.name for r in desa],
-        "kode_kecamatan": [r.digits[:6] for r in desa],
-        "kode_kabupaten": [r.digits[:4] for r in desa],
-    })
+    table = pa.table(
+        {
+            "kode": [r.digits for r in desa],
+            "nama": [r.name for r in desa],
+            "kode_kecamatan": [r.digits[:6] for r in desa],
+            "kode_kabupaten": [r.digits[:4] for r in desa],
+        }
+    )
     db.register("region_desa_arrow", table)
     db.execute("INSERT INTO region_desa SELECT * FROM region_desa_arrow")
     db.unregister("region_desa_arrow")

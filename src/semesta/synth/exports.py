@@ -107,8 +107,12 @@ def synthesize(options: SynthOptions, out: Path, progress: Progress = lambda _: 
 # --- exports -----------------------------------------------------------------------------
 
 
-def _dkb(pop: Population, name_of: pa.Array, death_list: tuple[np.ndarray, np.ndarray],
-         opts: SynthOptions) -> Export:
+def _dkb(
+    pop: Population,
+    name_of: pa.Array,
+    death_list: tuple[np.ndarray, np.ndarray],
+    opts: SynthOptions,
+) -> Export:
     persons = np.flatnonzero(pop.in_dkb)
     # Deaths known only from the death list are still "HIDUP" in this DKB.
     dead_known = ~np.isnat(pop.died_on) & ~np.isin(np.arange(pop.size), death_list[1])
@@ -118,88 +122,129 @@ def _dkb(pop: Population, name_of: pa.Array, death_list: tuple[np.ndarray, np.nd
     take = pa.array(persons)
     desa = pop.desa_codes[pop.person_desa[persons]]
     rng = np.random.default_rng(opts.seed + 2)
-    table = pa.table({
-        "nik": pop.nik.take(take),
-        "no_kk": pop.kk.take(take),
-        "nama": name_of.take(take),
-        "jenis_kelamin": np.where(pop.female[persons], "PEREMPUAN", "LAKI-LAKI"),
-        "tempat_lahir": _birth_places(pop, persons, rng),
-        "tanggal_lahir": _text_dates(pop.birth[persons], "%d-%m-%Y"),
-        "alamat": _addresses(pop.family[persons], rng),
-        "rt": _zero_pad(pop.family[persons] % 17 + 1, 3),
-        "rw": _zero_pad(pop.family[persons] % 7 + 1, 3),
-        "kode_desa": pa.array(desa),
-        "hubungan_keluarga": np.array(RELATIONS)[pop.relation[persons]],
-        "status_hidup": np.where(dead_known[persons], "MATI", "HIDUP"),
-        "tanggal_meninggal": _text_dates(np.where(dead_known[persons], pop.died_on[persons],
-                                                  np.datetime64("NaT")), "%d-%m-%Y"),
-        "status_pindah": np.where(moved[persons], "PINDAH KELUAR", ""),
-        "tanggal_pindah": _text_dates(pop.moved_on[persons], "%d-%m-%Y"),
-        "_person": persons,
-    })
+    table = pa.table(
+        {
+            "nik": pop.nik.take(take),
+            "no_kk": pop.kk.take(take),
+            "nama": name_of.take(take),
+            "jenis_kelamin": np.where(pop.female[persons], "PEREMPUAN", "LAKI-LAKI"),
+            "tempat_lahir": _birth_places(pop, persons, rng),
+            "tanggal_lahir": _text_dates(pop.birth[persons], "%d-%m-%Y"),
+            "alamat": _addresses(pop.family[persons], rng),
+            "rt": _zero_pad(pop.family[persons] % 17 + 1, 3),
+            "rw": _zero_pad(pop.family[persons] % 7 + 1, 3),
+            "kode_desa": pa.array(desa),
+            "hubungan_keluarga": np.array(RELATIONS)[pop.relation[persons]],
+            "status_hidup": np.where(dead_known[persons], "MATI", "HIDUP"),
+            "tanggal_meninggal": _text_dates(
+                np.where(dead_known[persons], pop.died_on[persons], np.datetime64("NaT")),
+                "%d-%m-%Y",
+            ),
+            "status_pindah": np.where(moved[persons], "PINDAH KELUAR", ""),
+            "tanggal_pindah": _text_dates(pop.moved_on[persons], "%d-%m-%Y"),
+            "_person": persons,
+        }
+    )
     semester = "I" if opts.dkb_as_of.month <= 6 else "II"
     kab = regions().get(opts.region)
     assert kab is not None
     return Export(
-        f"dkb_{kab.digits}_semester{semester}_{opts.dkb_as_of.year}.csv", "dkb", table, "csv",
-        title=(f"DATA KEPENDUDUKAN BERSIH SEMESTER {semester} TAHUN {opts.dkb_as_of.year}",
-               kab.name.upper(), ""),
-        delimiter=";", encoding="cp1252",
+        f"dkb_{kab.digits}_semester{semester}_{opts.dkb_as_of.year}.csv",
+        "dkb",
+        table,
+        "csv",
+        title=(
+            f"DATA KEPENDUDUKAN BERSIH SEMESTER {semester} TAHUN {opts.dkb_as_of.year}",
+            kab.name.upper(),
+            "",
+        ),
+        delimiter=";",
+        encoding="cp1252",
     )
 
 
-def _bpjs(pop: Population, members: Membership, name_of: pa.Array, rng: np.random.Generator,
-          opts: SynthOptions) -> Export:
+def _bpjs(
+    pop: Population,
+    members: Membership,
+    name_of: pa.Array,
+    rng: np.random.Generator,
+    opts: SynthOptions,
+) -> Export:
     persons = members.person
     take = pa.array(persons)
     nik = pop.nik.take(take).to_numpy(zero_copy_only=False).astype(object)
     for row, mistyped in members.nik_override.items():
         nik[row] = mistyped
     variant = rng.integers(0, 3, len(persons))
-    segment_names = np.array([SEGMENT_EXPORT_NAMES[s][min(v, len(SEGMENT_EXPORT_NAMES[s]) - 1)]
-                              for s, v in zip(members.segment.tolist(), variant.tolist(),
-                                              strict=True)], dtype=object)
+    segment_names = np.array(
+        [
+            SEGMENT_EXPORT_NAMES[s][min(v, len(SEGMENT_EXPORT_NAMES[s]) - 1)]
+            for s, v in zip(members.segment.tolist(), variant.tolist(), strict=True)
+        ],
+        dtype=object,
+    )
     kecamatan = pop.person_desa[persons] % 20
     kab = regions().get(opts.region)
     assert kab is not None
     kec_names = [r.name.upper() for r in regions().children(kab.code)]
     faskes_no = np.array([int(pop.desa_codes[d][4:6]) for d in pop.person_desa[persons]])
     tmt = np.datetime64("2014-01-01") + rng.integers(0, 11 * 365, len(persons)).astype(
-        "timedelta64[D]")
-    pisa = np.select([pop.relation[persons] == 0, pop.relation[persons] == 1,
-                      pop.relation[persons] == 2, pop.relation[persons] == 3], ["1", "3", "2", "4"],
-                     "5")
-    table = pa.table({
-        "no_kartu": members.noka,
-        "nik": pa.array(nik, pa.string()),
-        "nama": name_of.take(take),
-        "tanggal_lahir": pa.array(pop.birth[persons]),
-        "jenis_kelamin": np.where(pop.female[persons], "P", "L"),
-        "hubungan_keluarga": pisa,
-        "segmen": pa.array(segment_names, pa.string()),
-        "kelas": members.kelas.astype("int64"),
-        "status_peserta": np.where(members.active, "AKTIF", "NON AKTIF"),
-        "keterangan_status": pa.array(members.reason, pa.string()),
-        "kode_faskes": [f"{n:02d}{kab.digits[2:]}P{k:03d}" for n, k in
-                        zip(faskes_no.tolist(), (kecamatan % 3 + 1).tolist(), strict=True)],
-        "nama_faskes": [f"PUSKESMAS {kec_names[(n - 1) % len(kec_names)]}" for n in
-                        faskes_no.tolist()],
-        "tmt": _text_dates(tmt, "%Y-%m-%d"),
-        "alamat": _addresses(pop.family[persons], np.random.default_rng(opts.seed + 3)),
-        "_person": persons,
-        "_row": np.arange(len(persons)),
-    })
+        "timedelta64[D]"
+    )
+    pisa = np.select(
+        [
+            pop.relation[persons] == 0,
+            pop.relation[persons] == 1,
+            pop.relation[persons] == 2,
+            pop.relation[persons] == 3,
+        ],
+        ["1", "3", "2", "4"],
+        "5",
+    )
+    table = pa.table(
+        {
+            "no_kartu": members.noka,
+            "nik": pa.array(nik, pa.string()),
+            "nama": name_of.take(take),
+            "tanggal_lahir": pa.array(pop.birth[persons]),
+            "jenis_kelamin": np.where(pop.female[persons], "P", "L"),
+            "hubungan_keluarga": pisa,
+            "segmen": pa.array(segment_names, pa.string()),
+            "kelas": members.kelas.astype("int64"),
+            "status_peserta": np.where(members.active, "AKTIF", "NON AKTIF"),
+            "keterangan_status": pa.array(members.reason, pa.string()),
+            "kode_faskes": [
+                f"{n:02d}{kab.digits[2:]}P{k:03d}"
+                for n, k in zip(faskes_no.tolist(), (kecamatan % 3 + 1).tolist(), strict=True)
+            ],
+            "nama_faskes": [
+                f"PUSKESMAS {kec_names[(n - 1) % len(kec_names)]}" for n in faskes_no.tolist()
+            ],
+            "tmt": _text_dates(tmt, "%Y-%m-%d"),
+            "alamat": _addresses(pop.family[persons], np.random.default_rng(opts.seed + 3)),
+            "_person": persons,
+            "_row": np.arange(len(persons)),
+        }
+    )
     # Rows exported twice (a join gone wrong at the branch office).
     dup = np.flatnonzero(rng.random(len(persons)) < opts.dirt.duplicate_row)
     dirt = np.full(table.num_rows, "", dtype=object)
     table = table.append_column("_dirt", pa.array(dirt, pa.string()))
     copies = table.take(pa.array(dup)).set_column(
-        table.schema.get_field_index("_dirt"), "_dirt", pa.array(["duplikat_baris"] * len(dup)))
+        table.schema.get_field_index("_dirt"), "_dirt", pa.array(["duplikat_baris"] * len(dup))
+    )
     table = pa.concat_tables([table, copies])
-    table = table.sort_by([("kode_faskes", "ascending"), ("no_kartu", "ascending"),
-                           ("_dirt", "ascending")]).drop_columns(["_row"])
-    return Export(f"bpjs_peserta_{kab.digits}_{opts.period}.xlsx", "bpjs_peserta", table, "xlsx",
-                  split="files", date_columns=("tanggal_lahir",))
+    table = table.sort_by(
+        [("kode_faskes", "ascending"), ("no_kartu", "ascending"), ("_dirt", "ascending")]
+    ).drop_columns(["_row"])
+    return Export(
+        f"bpjs_peserta_{kab.digits}_{opts.period}.xlsx",
+        "bpjs_peserta",
+        table,
+        "xlsx",
+        split="files",
+        date_columns=("tanggal_lahir",),
+    )
 
 
 def _dtsen(pop: Population, name_of: pa.Array, opts: SynthOptions) -> Export:
@@ -207,80 +252,131 @@ def _dtsen(pop: Population, name_of: pa.Array, opts: SynthOptions) -> Export:
     persons = persons[np.lexsort((pop.relation[persons], pop.family[persons]))]
     take = pa.array(persons)
     as_of = opts.dkb_as_of.replace(day=1) - timedelta(days=1)
-    table = pa.table({
-        "nik": pop.nik.take(take),
-        "no_kk": pop.kk.take(take),
-        "nama": name_of.take(take),
-        "desil": pop.desil[persons].astype("int64"),
-        "tanggal_data": pa.array([as_of] * len(persons), pa.date32()),
-        "_person": persons,
-    })
+    table = pa.table(
+        {
+            "nik": pop.nik.take(take),
+            "no_kk": pop.kk.take(take),
+            "nama": name_of.take(take),
+            "desil": pop.desil[persons].astype("int64"),
+            "tanggal_data": pa.array([as_of] * len(persons), pa.date32()),
+            "_person": persons,
+        }
+    )
     kab = regions().get(opts.region)
     assert kab is not None
-    return Export(f"dtsen_{kab.digits}_{as_of:%Y-%m}.xlsx", "dtsen", table, "xlsx",
-                  split="sheets", serial_columns=("tanggal_data",))
+    return Export(
+        f"dtsen_{kab.digits}_{as_of:%Y-%m}.xlsx",
+        "dtsen",
+        table,
+        "xlsx",
+        split="sheets",
+        serial_columns=("tanggal_data",),
+    )
 
 
-def _worker_exports(pop: Population, workers: FormalWorkers, name_of: pa.Array,
-                    rng: np.random.Generator, opts: SynthOptions) -> list[Export]:
+def _worker_exports(
+    pop: Population,
+    workers: FormalWorkers,
+    name_of: pa.Array,
+    rng: np.random.Generator,
+    opts: SynthOptions,
+) -> list[Export]:
     kab = regions().get(opts.region)
     assert kab is not None
     asn = workers.asn
-    nip = [f"{b:%Y%m%d}{2005 + int(y):04d}{int(m):02d}{1 + int(f)}{i % 1000:03d}" for b, y, m, f, i
-           in zip(pop.birth[asn].astype(object), rng.integers(0, 20, len(asn)),
-                  rng.integers(1, 13, len(asn)), pop.female[asn], range(len(asn)), strict=True)]
-    asn_table = pa.table({
-        "nip": nip,
-        "nik": pop.nik.take(pa.array(asn)),
-        "nama": name_of.take(pa.array(asn)),
-        "tanggal_lahir": _text_dates(pop.birth[asn], "%d/%m/%Y"),
-        "status_kepegawaian": workers.asn_status,
-        "instansi": workers.asn_opd,
-        "_person": asn,
-    })
+    nip = [
+        f"{b:%Y%m%d}{2005 + int(y):04d}{int(m):02d}{1 + int(f)}{i % 1000:03d}"
+        for b, y, m, f, i in zip(
+            pop.birth[asn].astype(object),
+            rng.integers(0, 20, len(asn)),
+            rng.integers(1, 13, len(asn)),
+            pop.female[asn],
+            range(len(asn)),
+            strict=True,
+        )
+    ]
+    asn_table = pa.table(
+        {
+            "nip": nip,
+            "nik": pop.nik.take(pa.array(asn)),
+            "nama": name_of.take(pa.array(asn)),
+            "tanggal_lahir": _text_dates(pop.birth[asn], "%d/%m/%Y"),
+            "status_kepegawaian": workers.asn_status,
+            "instansi": workers.asn_opd,
+            "_person": asn,
+        }
+    )
     perangkat = workers.perangkat
     desa = pop.desa_codes[pop.person_desa[perangkat]]
-    perangkat_table = pa.table({
-        "nik": pop.nik.take(pa.array(perangkat)),
-        "nama": name_of.take(pa.array(perangkat)),
-        "jabatan": workers.perangkat_jabatan,
-        "kode_desa": [f"{c[:2]}.{c[2:4]}.{c[4:6]}.{c[6:]}" for c in desa],
-        "nama_desa": [regions().get(c).name.upper() for c in desa],  # type: ignore[union-attr]
-        "_person": perangkat,
-    })
+    perangkat_table = pa.table(
+        {
+            "nik": pop.nik.take(pa.array(perangkat)),
+            "nama": name_of.take(pa.array(perangkat)),
+            "jabatan": workers.perangkat_jabatan,
+            "kode_desa": [f"{c[:2]}.{c[2:4]}.{c[4:6]}.{c[6:]}" for c in desa],
+            "nama_desa": [regions().get(c).name.upper() for c in desa],  # type: ignore[union-attr]
+            "_person": perangkat,
+        }
+    )
     pekerja = workers.pekerja
-    pekerja_table = pa.table({
-        "nik": pop.nik.take(pa.array(pekerja)),
-        "nama": name_of.take(pa.array(pekerja)),
-        "tanggal_lahir": _text_dates(pop.birth[pekerja], "%Y-%m-%d"),
-        "pemberi_kerja": workers.pekerja_employer,
-        "tanggal_masuk": _text_dates(np.datetime64("2010-01-01") + rng.integers(
-            0, 15 * 365, len(pekerja)).astype("timedelta64[D]"), "%d-%m-%Y"),
-        "_person": pekerja,
-    })
+    pekerja_table = pa.table(
+        {
+            "nik": pop.nik.take(pa.array(pekerja)),
+            "nama": name_of.take(pa.array(pekerja)),
+            "tanggal_lahir": _text_dates(pop.birth[pekerja], "%Y-%m-%d"),
+            "pemberi_kerja": workers.pekerja_employer,
+            "tanggal_masuk": _text_dates(
+                np.datetime64("2010-01-01")
+                + rng.integers(0, 15 * 365, len(pekerja)).astype("timedelta64[D]"),
+                "%d-%m-%Y",
+            ),
+            "_person": pekerja,
+        }
+    )
     return [
-        Export(f"bkpsdm_asn_pppk_{kab.digits}_{opts.period}.xlsx", "pegawai_asn", asn_table, "xlsx",
-               title=("DAFTAR PEGAWAI ASN DAN PPPK", f"PEMERINTAH {kab.name.upper()}", "")),
-        Export(f"perangkat_desa_{kab.digits}_{opts.period}.csv", "perangkat_desa", perangkat_table,
-               "csv", delimiter=",", bom=True),
-        Export(f"pekerja_badan_usaha_{kab.digits}_{opts.period}.xlsx", "pekerja_badan_usaha",
-               pekerja_table, "xlsx"),
+        Export(
+            f"bkpsdm_asn_pppk_{kab.digits}_{opts.period}.xlsx",
+            "pegawai_asn",
+            asn_table,
+            "xlsx",
+            title=("DAFTAR PEGAWAI ASN DAN PPPK", f"PEMERINTAH {kab.name.upper()}", ""),
+        ),
+        Export(
+            f"perangkat_desa_{kab.digits}_{opts.period}.csv",
+            "perangkat_desa",
+            perangkat_table,
+            "csv",
+            delimiter=",",
+            bom=True,
+        ),
+        Export(
+            f"pekerja_badan_usaha_{kab.digits}_{opts.period}.xlsx",
+            "pekerja_badan_usaha",
+            pekerja_table,
+            "xlsx",
+        ),
     ]
 
 
-def _deaths(pop: Population, death_list: tuple[np.ndarray, np.ndarray], name_of: pa.Array,
-            opts: SynthOptions) -> Export:
+def _deaths(
+    pop: Population,
+    death_list: tuple[np.ndarray, np.ndarray],
+    name_of: pa.Array,
+    opts: SynthOptions,
+) -> Export:
     persons = np.sort(death_list[0])
     kab = regions().get(opts.region)
     assert kab is not None
     sources = np.where(np.isin(persons, death_list[1]), "LAPORAN DESA", "AKTA KEMATIAN DUKCAPIL")
-    table = pa.table({
-        "nik": pop.nik.take(pa.array(persons)),
-        "nama": name_of.take(pa.array(persons)),
-        "tanggal_meninggal": _text_dates(pop.died_on[persons], "%d/%m/%Y"),
-        "sumber": sources,
-        "_person": persons,
-    })
+    table = pa.table(
+        {
+            "nik": pop.nik.take(pa.array(persons)),
+            "nama": name_of.take(pa.array(persons)),
+            "tanggal_meninggal": _text_dates(pop.died_on[persons], "%d/%m/%Y"),
+            "sumber": sources,
+            "_person": persons,
+        }
+    )
     return Export(f"kematian_{kab.digits}_{opts.period}.csv", "kematian", table, "csv")
 
 
@@ -293,18 +389,28 @@ def _invoice(bpjs: Export, opts: SynthOptions) -> Export:
     billed = billed.filter(pc.equal(billed["_dirt"], ""))
     kab = regions().get(opts.region)
     assert kab is not None
-    invoice = pa.table({
-        "no_kartu": billed["no_kartu"],
-        "nik": billed["nik"],
-        "nama": billed["nama"],
-        "kelas": billed["kelas"],
-        "iuran": pa.array([opts.pemda_rate] * billed.num_rows, pa.int64()),
-        "bulan_tagihan": pa.array([opts.period] * billed.num_rows),
-        "_person": billed["_person"],
-    })
-    return Export(f"tagihan_pbpu_pemda_{kab.digits}_{opts.period}.xlsx", "tagihan", invoice, "xlsx",
-                  title=("TAGIHAN IURAN PESERTA PBPU DAN BP PEMERINTAH DAERAH",
-                         f"{kab.name.upper()} BULAN {opts.period}", ""))
+    invoice = pa.table(
+        {
+            "no_kartu": billed["no_kartu"],
+            "nik": billed["nik"],
+            "nama": billed["nama"],
+            "kelas": billed["kelas"],
+            "iuran": pa.array([opts.pemda_rate] * billed.num_rows, pa.int64()),
+            "bulan_tagihan": pa.array([opts.period] * billed.num_rows),
+            "_person": billed["_person"],
+        }
+    )
+    return Export(
+        f"tagihan_pbpu_pemda_{kab.digits}_{opts.period}.xlsx",
+        "tagihan",
+        invoice,
+        "xlsx",
+        title=(
+            "TAGIHAN IURAN PESERTA PBPU DAN BP PEMERINTAH DAERAH",
+            f"{kab.name.upper()} BULAN {opts.period}",
+            "",
+        ),
+    )
 
 
 def _death_list(pop: Population, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -333,8 +439,11 @@ def _present(export: Export, rng: np.random.Generator, opts: SynthOptions) -> No
     """Excel damage to identifiers and spelling variants of names."""
     table = export.table
     n = table.num_rows
-    dirt = (table["_dirt"].to_numpy(zero_copy_only=False).astype(object) if "_dirt" in
-            table.column_names else np.full(n, "", dtype=object))
+    dirt = (
+        table["_dirt"].to_numpy(zero_copy_only=False).astype(object)
+        if "_dirt" in table.column_names
+        else np.full(n, "", dtype=object)
+    )
     numeric = np.zeros(n, bool)
     if export.layout in ("dkb", "bpjs_peserta", "dtsen") and "nik" in table.column_names:
         nik = table["nik"].to_numpy(zero_copy_only=False).astype(object)
@@ -343,19 +452,22 @@ def _present(export: Export, rng: np.random.Generator, opts: SynthOptions) -> No
             nik[row], form, is_number = _damage(nik[row], export.layout, rng)
             dirt[row] = f"nik_rusak:{form}"
             numeric[row] = is_number
-        table = table.set_column(table.schema.get_field_index("nik"), "nik",
-                                 pa.array(nik, pa.string()))
+        table = table.set_column(
+            table.schema.get_field_index("nik"), "nik", pa.array(nik, pa.string())
+        )
     if export.layout in ("bpjs_peserta", "dtsen"):
         nama = table["nama"].to_numpy(zero_copy_only=False).astype(object)
         hit = np.flatnonzero((rng.random(n) < opts.dirt.name_variant) & (dirt == ""))
         for row in hit:
             nama[row] = _respell(nama[row], rng)
             dirt[row] = "ejaan_nama"
-        table = table.set_column(table.schema.get_field_index("nama"), "nama",
-                                 pa.array(nama, pa.string()))
+        table = table.set_column(
+            table.schema.get_field_index("nama"), "nama", pa.array(nama, pa.string())
+        )
     table = table.drop_columns([c for c in ("_dirt",) if c in table.column_names])
     export.table = table.append_column("_dirt", pa.array(dirt, pa.string())).append_column(
-        "_numeric_nik", pa.array(numeric))
+        "_numeric_nik", pa.array(numeric)
+    )
 
 
 def _damage(nik: str, layout: str, rng: np.random.Generator) -> tuple[str, str, bool]:
@@ -383,7 +495,7 @@ def _respell(name: str, rng: np.random.Generator) -> str:
     word = words[-1]
     if len(word) > 3:
         i = int(rng.integers(1, len(word) - 1))
-        words[-1] = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        words[-1] = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     return " ".join(words)
 
 
@@ -403,8 +515,14 @@ def _write_all(exports: list[Export], out: Path) -> list[Written]:
     written = []
     for export in exports:
         for file_name, sheets in _split(export):
-            written.append(Written(file_name, export.layout, sum(t.num_rows for _, t in sheets),
-                                   _index(file_name, export, sheets)))
+            written.append(
+                Written(
+                    file_name,
+                    export.layout,
+                    sum(t.num_rows for _, t in sheets),
+                    _index(file_name, export, sheets),
+                )
+            )
             jobs.append((export, file_name, sheets))
     workers = min(2, os.cpu_count() or 1)
     big_first = sorted(jobs, key=lambda j: -sum(t.num_rows for _, t in j[2]))
@@ -431,13 +549,18 @@ def _split(export: Export) -> list[tuple[str, list[tuple[str, pa.Table]]]]:
 
 def _index(file_name: str, export: Export, sheets: list[tuple[str, pa.Table]]) -> pa.Table:
     first_data_row = len(export.title) + 2  # 1-based: title lines, then the header
-    tables = [pa.table({
-        "file": pa.array([file_name] * t.num_rows, pa.string()),
-        "sheet": pa.array([sheet] * t.num_rows, pa.string()),
-        "row_number": pa.array(np.arange(t.num_rows) + first_data_row),
-        "person_id": t["_person"],
-        "dirt": t["_dirt"],
-    }) for sheet, t in sheets]
+    tables = [
+        pa.table(
+            {
+                "file": pa.array([file_name] * t.num_rows, pa.string()),
+                "sheet": pa.array([sheet] * t.num_rows, pa.string()),
+                "row_number": pa.array(np.arange(t.num_rows) + first_data_row),
+                "person_id": t["_person"],
+                "dirt": t["_dirt"],
+            }
+        )
+        for sheet, t in sheets
+    ]
     return pa.concat_tables(tables)
 
 
@@ -456,8 +579,9 @@ def _write_one(export: Export, file_name: str, sheets: list[tuple[str, pa.Table]
 def _write_csv(export: Export, table: pa.Table, path: Path) -> None:
     visible = _visible(export, table)
     buffer = io.BytesIO()
-    pacsv.write_csv(visible, buffer, pacsv.WriteOptions(delimiter=export.delimiter,
-                                                        quoting_style="needed"))
+    pacsv.write_csv(
+        visible, buffer, pacsv.WriteOptions(delimiter=export.delimiter, quoting_style="needed")
+    )
     text = buffer.getvalue().decode("utf-8").replace('"', "")  # exports rarely quote
     title = "".join(f"{line}\r\n" for line in export.title)
     body = (title + text.replace("\n", "\r\n")).encode(export.encoding, errors="replace")
@@ -465,11 +589,16 @@ def _write_csv(export: Export, table: pa.Table, path: Path) -> None:
 
 
 def _write_xlsx(export: Export, sheets: list[tuple[str, pa.Table]], path: Path) -> None:
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True,
-                                               "default_date_format": "dd-mm-yyyy",
-                                               "strings_to_numbers": False,
-                                               "strings_to_formulas": False,
-                                               "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "default_date_format": "dd-mm-yyyy",
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     workbook.set_properties({"created": FIXED_TIMESTAMP, "author": "semesta synth"})
     bold = workbook.add_format({"bold": True})
     for sheet_name, table in sheets:
@@ -483,8 +612,11 @@ def _write_xlsx(export: Export, sheets: list[tuple[str, pa.Table]], path: Path) 
         row += 1
         numeric = table["_numeric_nik"].to_numpy(zero_copy_only=False)
         nik_position = table.column_names.index("nik") if "nik" in table.column_names else -1
-        columns = [_cells(export, name, table[name]) for name in table.column_names
-                   if not name.startswith("_")]
+        columns = [
+            _cells(export, name, table[name])
+            for name in table.column_names
+            if not name.startswith("_")
+        ]
         for i, values in enumerate(zip(*columns, strict=True)):
             cells = list(values)
             if numeric[i]:
@@ -511,40 +643,67 @@ def _row_index(written: list[Written]) -> pa.Table:
 
 
 def _persons(pop: Population, name_of: pa.Array) -> pa.Table:
-    return pa.table({
-        "person_id": np.arange(pop.size),
-        "nik": pop.nik,
-        "nama": name_of,
-        "tanggal_lahir": pa.array(pop.birth),
-        "perempuan": pop.female,
-        "kode_desa": pa.array(pop.desa_codes[pop.person_desa]),
-        "keluarga": pop.family,
-        "penduduk": pop.resident,
-        "di_dkb": pop.in_dkb,
-        "meninggal": pa.array(pop.died_on),
-        "pindah": pa.array(pop.moved_on),
-        "desil": pop.desil,
-        "di_dtsen": pop.in_dtsen,
-    })
+    return pa.table(
+        {
+            "person_id": np.arange(pop.size),
+            "nik": pop.nik,
+            "nama": name_of,
+            "tanggal_lahir": pa.array(pop.birth),
+            "perempuan": pop.female,
+            "kode_desa": pa.array(pop.desa_codes[pop.person_desa]),
+            "keluarga": pop.family,
+            "penduduk": pop.resident,
+            "di_dkb": pop.in_dkb,
+            "meninggal": pa.array(pop.died_on),
+            "pindah": pa.array(pop.moved_on),
+            "desil": pop.desil,
+            "di_dtsen": pop.in_dtsen,
+        }
+    )
 
 
-def _truth(pop: Population, members: Membership, workers: FormalWorkers,
-           death_list: tuple[np.ndarray, np.ndarray], written: list[Written],
-           opts: SynthOptions) -> pa.Table:
+def _truth(
+    pop: Population,
+    members: Membership,
+    workers: FormalWorkers,
+    death_list: tuple[np.ndarray, np.ndarray],
+    written: list[Written],
+    opts: SynthOptions,
+) -> pa.Table:
     """Every anomaly, from the ground truth (not the dirty exports), with the people involved."""
     db = duckdb.connect()
     db.register("person", _persons(pop, pop.full_names()))
-    db.register("member", pa.table({
-        "person_id": members.person, "segment": members.segment, "active": members.active,
-        "reason": pa.array(members.reason, pa.string()), "noka": members.noka}))
-    formal = pa.table({
-        "person_id": np.concatenate([workers.asn, workers.perangkat, workers.pekerja]),
-        "list": np.concatenate([np.full(len(workers.asn), "ASN/PPPK"),
-                                np.full(len(workers.perangkat), "PERANGKAT DESA"),
-                                np.full(len(workers.pekerja), "PEKERJA BADAN USAHA")]),
-        "employer": np.concatenate([workers.asn_opd, np.full(len(workers.perangkat), "PEMERINTAH DESA"),
-                                    workers.pekerja_employer]),
-    })
+    db.register(
+        "member",
+        pa.table(
+            {
+                "person_id": members.person,
+                "segment": members.segment,
+                "active": members.active,
+                "reason": pa.array(members.reason, pa.string()),
+                "noka": members.noka,
+            }
+        ),
+    )
+    formal = pa.table(
+        {
+            "person_id": np.concatenate([workers.asn, workers.perangkat, workers.pekerja]),
+            "list": np.concatenate(
+                [
+                    np.full(len(workers.asn), "ASN/PPPK"),
+                    np.full(len(workers.perangkat), "PERANGKAT DESA"),
+                    np.full(len(workers.pekerja), "PEKERJA BADAN USAHA"),
+                ]
+            ),
+            "employer": np.concatenate(
+                [
+                    workers.asn_opd,
+                    np.full(len(workers.perangkat), "PEMERINTAH DESA"),
+                    workers.pekerja_employer,
+                ]
+            ),
+        }
+    )
     db.register("formal", formal)
     db.register("death_list", pa.table({"person_id": death_list[0]}))
     db.register("rows", _row_index(written))
@@ -585,7 +744,8 @@ def _truth(pop: Population, members: Membership, workers: FormalWorkers,
     UNION ALL SELECT 'nonaktif', m.person_id, p.nik, m.reason FROM m JOIN p USING (person_id)
       WHERE NOT m.active
     UNION ALL SELECT 'keluarga_terpisah', person_id, nik, CAST(keluarga AS VARCHAR) FROM p
-      WHERE penduduk AND NOT dead AND di_dtsen AND desil <= {pbi_max} AND NOT coalesce(any_active, false)
+      WHERE penduduk AND NOT dead AND di_dtsen AND desil <= {pbi_max}
+        AND NOT coalesce(any_active, false)
         AND keluarga IN (SELECT keluarga FROM p WHERE penduduk AND any_active)
     UNION ALL SELECT 'duplikat_orang', person_id, nik, '' FROM p
       WHERE person_id IN (SELECT person_id FROM twice)
@@ -612,16 +772,23 @@ def _text_dates(days: np.ndarray, fmt: str) -> pa.Array:
 def _addresses(family: np.ndarray, rng: np.random.Generator) -> pa.Array:
     street = np.array(names.STREETS)[family % len(names.STREETS)]
     number = (family * 7919) % 211 + 1
-    return pc.binary_join_element_wise(pa.array(street), pa.array(["NO."] * len(family)),
-                                       pc.cast(pa.array(number), pa.string()), " ")
+    return pc.binary_join_element_wise(
+        pa.array(street),
+        pa.array(["NO."] * len(family)),
+        pc.cast(pa.array(number), pa.string()),
+        " ",
+    )
 
 
 def _birth_places(pop: Population, persons: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    local = np.array(names.BIRTH_PLACES_LOCAL)[rng.integers(0, len(names.BIRTH_PLACES_LOCAL),
-                                                             len(persons))]
-    migrant = np.array(names.BIRTH_PLACES_MIGRANT)[rng.integers(
-        0, len(names.BIRTH_PLACES_MIGRANT), len(persons))]
+    local = np.array(names.BIRTH_PLACES_LOCAL)[
+        rng.integers(0, len(names.BIRTH_PLACES_LOCAL), len(persons))
+    ]
+    migrant = np.array(names.BIRTH_PLACES_MIGRANT)[
+        rng.integers(0, len(names.BIRTH_PLACES_MIGRANT), len(persons))
+    ]
     from_elsewhere = ~np.char.startswith(
         pop.nik.take(pa.array(persons)).to_numpy(zero_copy_only=False).astype(str),
-        pop.desa_codes[0][:4])
+        pop.desa_codes[0][:4],
+    )
     return np.where(from_elsewhere, migrant, local)

@@ -80,8 +80,9 @@ def build_membership(pop: Population, rng: np.random.Generator) -> tuple[Members
     keep_active = rng.random(len(person)) < dirt.dead_still_active
     active[dead_rows] &= keep_active[dead_rows]
     active[moved[person]] = True  # left on the Pemda list, still billed
-    reason = np.where(active, "", np.array([INACTIVE_REASON[s] for s in range(6)],
-                                          dtype=object)[segment])
+    reason = np.where(
+        active, "", np.array([INACTIVE_REASON[s] for s in range(6)], dtype=object)[segment]
+    )
     reason[dead_rows & ~active] = "MENINGGAL DUNIA"
 
     extra_person: list[np.ndarray] = []
@@ -112,8 +113,9 @@ def build_membership(pop: Population, rng: np.random.Generator) -> tuple[Members
         more_seg = np.where(more_seg == NONE, PEMDA, more_seg)
         person = np.concatenate([person, more])
         segment = np.concatenate([segment, more_seg])
-        kelas = np.concatenate([kelas, np.where((more_seg == PBI) | (more_seg == PEMDA), 3,
-                                                pop.kelas[more])])
+        kelas = np.concatenate(
+            [kelas, np.where((more_seg == PBI) | (more_seg == PEMDA), 3, pop.kelas[more])]
+        )
         active = np.concatenate([active, np.ones(len(more), bool)])
         reason = np.concatenate([reason, np.full(len(more), "", dtype=object)])
 
@@ -136,8 +138,17 @@ def pop_append_outsiders(pop: Population, rng: np.random.Generator, count: int) 
         return np.array([], int)
     source = rng.choice(np.flatnonzero(pop.resident), count, replace=False)
     start = pop.size
-    fields_to_copy = ("person_desa", "relation", "female", "birth", "first", "second", "desil",
-                      "kelas", "active")
+    fields_to_copy = (
+        "person_desa",
+        "relation",
+        "female",
+        "birth",
+        "first",
+        "second",
+        "desil",
+        "kelas",
+        "active",
+    )
     for name in fields_to_copy:
         values = getattr(pop, name)
         setattr(pop, name, np.concatenate([values, values[source]]))
@@ -151,18 +162,26 @@ def pop_append_outsiders(pop: Population, rng: np.random.Generator, count: int) 
     pop.moved_on = np.concatenate([pop.moved_on, nat])
     # Their NIK comes from another kabupaten: same birth date, another place, a fresh serial.
     other = pa.array(names.MIGRANT_PREFIXES).take(
-        pa.array(rng.integers(0, len(names.MIGRANT_PREFIXES), count)))
+        pa.array(rng.integers(0, len(names.MIGRANT_PREFIXES), count))
+    )
     tail = pc.utf8_slice_codeunits(pop.nik.take(pa.array(source)), 4, 16)
     new_nik = pc.binary_join_element_wise(other, tail, "")
     pop.nik = pa.concat_arrays([pop.nik, new_nik])
-    pop.kk = pa.concat_arrays([pop.kk, pc.binary_join_element_wise(other, pc.utf8_slice_codeunits(
-        pop.kk.take(pa.array(source)), 4, 16), "")])
+    pop.kk = pa.concat_arrays(
+        [
+            pop.kk,
+            pc.binary_join_element_wise(
+                other, pc.utf8_slice_codeunits(pop.kk.take(pa.array(source)), 4, 16), ""
+            ),
+        ]
+    )
     pop.noka = pa.concat_arrays([pop.noka, _nokas(rng, count)])
     return start + np.arange(count)
 
 
-def build_formal_workers(pop: Population, members: Membership, rng: np.random.Generator,
-                         events: list) -> FormalWorkers:
+def build_formal_workers(
+    pop: Population, members: Membership, rng: np.random.Generator, events: list
+) -> FormalWorkers:
     """BKPSDM, perangkat desa and company lists; some Pemda-paid people are on them (dirt)."""
     dirt = pop.options.dirt
     adult = (_age(pop, np.arange(pop.size)) >= 19) & (_age(pop, np.arange(pop.size)) < 58)
@@ -172,7 +191,7 @@ def build_formal_workers(pop: Population, members: Membership, rng: np.random.Ge
     order = rng.permutation(ppu_pn)
     n_perangkat = len(order) // 10
     perangkat = order[:n_perangkat]
-    asn = order[n_perangkat: n_perangkat + int(len(order) * 0.75)]
+    asn = order[n_perangkat : n_perangkat + int(len(order) * 0.75)]
     pekerja = _pick(rng, ppu_bu, 0.85)
 
     pemda_active = np.unique(members.person[(members.segment == PEMDA) & members.active])
@@ -185,22 +204,25 @@ def build_formal_workers(pop: Population, members: Membership, rng: np.random.Ge
     events.append(("pekerja_formal_pemda", misplaced, None))
 
     asn_status = np.where(rng.random(len(asn)) < 0.7, "PNS", "PPPK")
-    asn_status[len(asn) - int((kind == 0).sum()):] = "PPPK"  # the misplaced are mostly new P3K
+    asn_status[len(asn) - int((kind == 0).sum()) :] = "PPPK"  # the misplaced are mostly new P3K
     return FormalWorkers(
         asn=asn,
         asn_status=asn_status,
         asn_opd=np.array(names.OPD)[rng.integers(0, len(names.OPD), len(asn))],
         perangkat=perangkat,
         perangkat_jabatan=np.array(names.JABATAN_DESA)[
-            rng.integers(0, len(names.JABATAN_DESA), len(perangkat))],
+            rng.integers(0, len(names.JABATAN_DESA), len(perangkat))
+        ],
         pekerja=pekerja,
         pekerja_employer=np.array(names.EMPLOYERS)[
-            rng.integers(0, len(names.EMPLOYERS), len(pekerja))],
+            rng.integers(0, len(names.EMPLOYERS), len(pekerja))
+        ],
     )
 
 
-def apply_welloff(pop: Population, members: Membership, rng: np.random.Generator,
-                  events: list) -> None:
+def apply_welloff(
+    pop: Population, members: Membership, rng: np.random.Generator, events: list
+) -> None:
     """Some Pemda-paid people are in fact well off: DTSEN puts them above the threshold."""
     pemda = np.unique(members.person[(members.segment == PEMDA) & members.active])
     pemda = pemda[pop.resident[pemda]]
@@ -215,7 +237,7 @@ def _age(pop: Population, persons: np.ndarray) -> np.ndarray:
 
 
 def _pick(rng: np.random.Generator, candidates: np.ndarray, share: float) -> np.ndarray:
-    count = int(round(len(candidates) * share))
+    count = round(len(candidates) * share)
     if count == 0:
         return np.array([], dtype=int)
     return np.sort(rng.choice(candidates, count, replace=False))
@@ -238,7 +260,11 @@ SEGMENT_EXPORT_NAMES = {
     PBI: ("PBI JAMINAN KESEHATAN", "PBI (APBN)", "PBI JK"),
     PEMDA: ("PBPU DAN BP PEMERINTAH DAERAH", "PBI (APBD)", "PBPU BP PEMDA"),
     PPU_BU: ("PEGAWAI SWASTA", "PEGAWAI BUMN", "PPU BU"),
-    PPU_PN: ("PNS DAERAH", "PEGAWAI PEMERINTAH DENGAN PERJANJIAN KERJA", "KEPALA DESA DAN PERANGKAT DESA"),
+    PPU_PN: (
+        "PNS DAERAH",
+        "PEGAWAI PEMERINTAH DENGAN PERJANJIAN KERJA",
+        "KEPALA DESA DAN PERANGKAT DESA",
+    ),
     MANDIRI: ("PEKERJA MANDIRI", "PBPU"),
     BP: ("PENERIMA PENSIUN PNS", "INVESTOR", "BP"),
 }

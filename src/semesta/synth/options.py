@@ -73,5 +73,6 @@ class SynthOptions:
         if unknown:
             raise ValueError(f"unknown dirt option(s): {sorted(unknown)}")
         values = {f.name: getattr(self.dirt, f.name) for f in fields(Dirt)} | rates
-        return SynthOptions(**{f.name: getattr(self, f.name) for f in fields(self)} |
-                            {"dirt": Dirt(**values)})
+        return SynthOptions(
+            **{f.name: getattr(self, f.name) for f in fields(self)} | {"dirt": Dirt(**values)}
+        )

@@ -7,6 +7,7 @@ attribute, indexed by person id; exports (with their dirt) are derived from it i
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -111,9 +112,27 @@ def build(options: SynthOptions) -> Population:
     active = rng.random(total) >= _inactive_share(segment, options)
     noka = _nokas(rng, total)
     return Population(
-        options, desa_codes, person_desa, family, relation, female, birth, first, second, nik,
-        kk, died_on, moved_on, resident, np.ones(total, bool), desil, in_dtsen, segment, kelas,
-        active, noka,
+        options,
+        desa_codes,
+        person_desa,
+        family,
+        relation,
+        female,
+        birth,
+        first,
+        second,
+        nik,
+        kk,
+        died_on,
+        moved_on,
+        resident,
+        np.ones(total, bool),
+        desil,
+        in_dtsen,
+        segment,
+        kelas,
+        active,
+        noka,
     )
 
 
@@ -121,10 +140,12 @@ def _desa_codes(region: str) -> np.ndarray:
     index = regions()
     kabupaten = index.get(region)
     if kabupaten is None or kabupaten.level != "kabupaten":
-        raise SemestaError(Bilingual(
-            f"Kode wilayah '{region}' bukan kabupaten/kota yang dikenal (Kepmendagri 2025).",
-            f"Region code '{region}' is not a known kabupaten/kota (Kepmendagri 2025).",
-        ))
+        raise SemestaError(
+            Bilingual(
+                f"Kode wilayah '{region}' bukan kabupaten/kota yang dikenal (Kepmendagri 2025).",
+                f"Region code '{region}' is not a known kabupaten/kota (Kepmendagri 2025).",
+            )
+        )
     return np.array([d.digits for d in index.descendants(kabupaten.code, "desa")])
 
 
@@ -157,12 +178,16 @@ def _families(rng: np.random.Generator, total: int):
     female[relation == 2] = False
     h = head_age[family]
     age = np.where(relation == 0, h, 0)
-    age = np.where((relation == 1) | (relation == 2), np.clip(h + rng.normal(-3, 4, total) * 365,
-                                                               17 * 365, 90 * 365), age)
+    age = np.where(
+        (relation == 1) | (relation == 2),
+        np.clip(h + rng.normal(-3, 4, total) * 365, 17 * 365, 90 * 365),
+        age,
+    )
     child_max = np.maximum(h - 18 * 365, 30)
     age = np.where(relation == 3, rng.random(total) * np.minimum(child_max, 30 * 365), age)
-    age = np.where(relation == 4, np.clip(h + rng.integers(20, 32, total) * 365, 45 * 365,
-                                          99 * 365), age)
+    age = np.where(
+        relation == 4, np.clip(h + rng.integers(20, 32, total) * 365, 45 * 365, 99 * 365), age
+    )
     age = np.where(relation == 5, rng.integers(0, 70 * 365, total), age)
     return family, relation, female, age.astype("int64").astype("timedelta64[D]")
 
@@ -240,8 +265,11 @@ def _with_serial(rng, prefix12: pa.Array) -> pa.Array:
     serial = np.empty(len(keys), "int64")
     serial[order] = rank + 1
     if serial.max() > 9999:
-        raise SemestaError(Bilingual("Terlalu banyak NIK dengan awalan yang sama.",
-                                     "Too many NIKs share a prefix."))
+        raise SemestaError(
+            Bilingual(
+                "Terlalu banyak NIK dengan awalan yang sama.", "Too many NIKs share a prefix."
+            )
+        )
     return pc.binary_join_element_wise(prefix12, _zero_pad(serial, 4), "")
 
 
@@ -269,9 +297,11 @@ def _niks(rng, person_desa_codes: np.ndarray, birth, female, options: SynthOptio
     place = pc.utf8_slice_codeunits(pa.array(person_desa_codes), 0, 6)
     migrant = rng.random(total) < 0.12
     migrant_prefix = pa.array(names.MIGRANT_PREFIXES).take(
-        pa.array(rng.integers(0, len(names.MIGRANT_PREFIXES), total)))
+        pa.array(rng.integers(0, len(names.MIGRANT_PREFIXES), total))
+    )
     migrant_place = pc.binary_join_element_wise(
-        migrant_prefix, _zero_pad(rng.integers(1, 20, total), 2), "")
+        migrant_prefix, _zero_pad(rng.integers(1, 20, total), 2), ""
+    )
     place = pc.if_else(pa.array(migrant), migrant_place, place)
     prefix12 = pc.binary_join_element_wise(place, _ddmmyy(birth, np.where(female, 40, 0)), "")
     return _with_serial(rng, prefix12)
@@ -290,4 +320,3 @@ def _nokas(rng, total: int) -> pa.Array:
     numbers = 1_000_000_000 + np.cumsum(rng.integers(1, 400, total))
     shuffled = rng.permutation(numbers)
     return pc.binary_join_element_wise(pa.scalar("000"), _zero_pad(shuffled, 10), "")
-
