@@ -28,7 +28,7 @@ def _synthesize(population: int, out: Path) -> float:
     from semesta.synth.exports import synthesize
     from semesta.synth.options import SynthOptions
 
-    marker = out / "synth.json"
+    marker = out.with_suffix(".json")
     if marker.exists() and json.loads(marker.read_text()).get("population") == population:
         return float("nan")
     shutil.rmtree(out, ignore_errors=True)

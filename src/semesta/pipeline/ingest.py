@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-import duckdb
+import pyarrow as pa
 
 from semesta.core.text import Bilingual, SemestaError
 from semesta.pipeline import normalize, readers
@@ -81,22 +83,40 @@ def ingest(
     *,
     replace: bool = False,
     progress: Progress = lambda _: None,
+    workers: int | None = None,
 ) -> IngestReport:
+    """Ingest every top-level file of ``folder``; ``workers`` processes read files in parallel
+    (default: two for large inputs, none for small ones)."""
     check_period(period)
     paths = _export_files(folder)
     as_of = _period_end(period)
     mapping = workspace.mapping()
     db = workspace.connect()
     try:
-        reports: list[FileReport] = []
+        reports = [FileReport(path.name, "refused") for path in paths]
+        jobs = []
+        for index, path in enumerate(paths):
+            sha = _sha256(path)
+            replaces = _previous_versions(db, reports[index], period, sha, replace)
+            if replaces is not None:
+                jobs.append((index, path, sha, replaces))
+        spill = workspace.path / ".tmp"
         staged: list[_Staged] = []
-        for path in paths:
-            report, stage = _stage_file(db, path, period, mapping, replace, progress, len(staged))
-            reports.append(report)
-            if stage is not None:
-                staged.append(stage)
+        for (index, path, sha, replaces), outcome in _read_files(jobs, mapping, spill, workers):
+            report = reports[index]
+            if isinstance(outcome, dict):
+                report.message = outcome
+                continue
+            plan, arrow_path = outcome
+            report.status, report.layout = "ingested", plan.layout.name
+            report.sheets = [s.name for s in plan.sheets if s.name]
+            report.ignored_columns = sorted({c for s in plan.sheets for c in s.ignored})
+            progress(f"{path.name}: dibaca, dinormalkan / read, normalising")
+            # Typed now, while the reader processes still parse the other files.
+            table, typed = _load_and_type(db, f"stage_{index}", arrow_path, plan.layout, as_of)
+            staged.append(_Staged(report, plan, table, sha, replaces, typed))
         if staged:
-            _commit(db, staged, period, as_of, progress)
+            _commit(db, staged, period, progress)
         return IngestReport(period, str(workspace.path), reports)
     finally:
         db.close()
@@ -128,16 +148,17 @@ def _period_end(period: str) -> date:
 class _Staged:
     report: FileReport
     plan: readers.FilePlan
-    table: str
+    table: str  # the typed temporary table
     sha256: str
     replaces: list[int]
+    typed: list[normalize.Typed]
 
 
-def _stage_file(db, path, period, mapping, replace, progress, index):
-    report = FileReport(path.name, "refused")
-    sha = _sha256(path)
+def _previous_versions(db, report: FileReport, period: str, sha: str, replace: bool):
+    """File ids this file replaces ([] for a new file), or None when it must not be read."""
     previous = db.execute(
-        "SELECT file_id, sha256 FROM files WHERE period = ? AND file_name = ?", [period, path.name]
+        "SELECT file_id, sha256 FROM files WHERE period = ? AND file_name = ?",
+        [period, report.file],
     ).fetchall()
     if any(row[1] == sha for row in previous):
         report.status = "already_ingested"
@@ -145,7 +166,7 @@ def _stage_file(db, path, period, mapping, replace, progress, index):
             "Sudah diimpor untuk periode ini; tidak ada yang berubah.",
             "Already ingested for this period; nothing changed.",
         ).as_dict()
-        return report, None
+        return None
     if previous and not replace:
         report.message = Bilingual(
             f"Berkas bernama sama dengan isi berbeda sudah diimpor untuk {period}; pakai --ganti "
@@ -153,87 +174,74 @@ def _stage_file(db, path, period, mapping, replace, progress, index):
             f"A file of the same name with other content was ingested for {period}; use "
             "--replace to replace it.",
         ).as_dict()
-        return report, None
-    table = f"stage_{index}"
-    try:
-        plan = readers.plan(path, mapping)
-        report.layout = plan.layout.name
-        report.sheets = [s.name for s in plan.sheets if s.name]
-        report.ignored_columns = sorted({c for s in plan.sheets for c in s.ignored})
-        _stage_rows(db, plan, table, progress)
-    except SemestaError as error:
-        db.execute(f"DROP TABLE IF EXISTS {table}")
-        report.message = error.message.as_dict()
-        return report, None
-    except Exception as error:  # a broken file discovered while reading: refuse it, keep going
-        db.execute(f"DROP TABLE IF EXISTS {table}")
-        report.message = readers.refuse(
-            path,
-            f"gagal dibaca di tengah jalan ({type(error).__name__}: {error}).",
-            f"reading failed part-way ({type(error).__name__}: {error}).",
-        ).message.as_dict()
-        return report, None
-    report.status = "ingested"
-    return report, _Staged(report, plan, table, sha, [row[0] for row in previous])
+        return None
+    return [row[0] for row in previous]
 
 
-_STAGE_TYPES = {"bool": "BOOLEAN", "int64": "BIGINT", "string": "VARCHAR"}
+SUBPROCESS_FROM_BYTES = 4 << 20  # below this, starting a reader process costs more than it saves
 
 
-def _stage_rows(
-    db: duckdb.DuckDBPyConnection, plan: readers.FilePlan, table: str, progress: Progress
-) -> None:
-    columns = ", ".join(
-        f'"{f.name}" {_STAGE_TYPES.get(str(f.type), "VARCHAR")}' for f in plan.schema()
-    )
-    db.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({columns})")
-    rows = 0
-    for batch in readers.read_batches(plan):
-        db.register("batch_arrow", batch)
-        db.execute(f"INSERT INTO {table} SELECT * FROM batch_arrow")
-        db.unregister("batch_arrow")
-        rows += batch.num_rows
-        progress(f"{plan.path.name}: {rows:,} baris dibaca / rows read".replace(",", "."))
+def _read_files(jobs, mapping, spill: Path, workers: int | None):
+    """Read each file into an Arrow IPC file in ``spill``; yield (job, plan and path or refusal).
+
+    Parsing a large XLSX is the slowest step and uses one core, so large files are read by
+    reader processes (``python -m semesta.pipeline.readers``), two at a time, while this process
+    loads what is ready. Small files are read here.
+    """
+    spill.mkdir(parents=True, exist_ok=True)
+    for stale in spill.glob("stage_*"):  # left by a killed run
+        stale.unlink()
+    workers = workers or min(2, os.cpu_count() or 1)
+
+    def run(job):
+        target = spill / f"stage_{job[0]}.arrow"
+        if workers > 1 and job[1].stat().st_size >= SUBPROCESS_FROM_BYTES:
+            return readers.read_to_arrow_in_subprocess(job[1], mapping, target)
+        return readers.read_to_arrow(job[1], mapping, target)
+
+    largest_first = sorted(jobs, key=lambda job: -job[1].stat().st_size)
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        futures = {pool.submit(run, job): job for job in largest_first}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
-def _commit(db, staged: list[_Staged], period: str, as_of: date, progress: Progress) -> None:
-    """Normalise every staged file and write it, all in one transaction."""
-    prepared = []
-    for item in staged:
-        normalize.load_vocabularies(db, item.table, item.plan.layout)
-        typed = normalize.typed_columns(item.plan.layout, as_of)
-        _type_stage(db, item, typed)
-        prepared.append((item, typed))
+def _commit(db, staged: list[_Staged], period: str, progress: Progress) -> None:
+    """Write every typed file, all in one transaction."""
     db.execute("BEGIN TRANSACTION")
     try:
-        for item, typed in prepared:
+        for item in staged:
             progress(f"{item.plan.path.name}: menulis / writing")
-            _write(db, item, typed, period)
+            _write(db, item, item.typed, period)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
-    for item, _ in prepared:
+    for item in staged:
         db.execute(f"DROP TABLE IF EXISTS {item.table}")
-        db.execute(f"DROP TABLE IF EXISTS {item.table}_typed")
 
 
-def _type_stage(db, item: _Staged, typed: list[normalize.Typed]) -> None:
-    """One pass computing typed values, their reason codes and the row's own verdict."""
-    layout = item.plan.layout
-    raw = [c.name for c in layout.columns]
-    values = ", ".join(f'{t.value} AS "{t.name}"' for t in typed)
-    codes = ", ".join(f'{t.code} AS "_code_{t.name}"' for t in typed if t.code)
-    repairs = ", ".join(f'{t.repair} AS "_repair_{t.name}"' for t in typed if t.repair)
-    raw_cols = ", ".join(f'"{c}" AS "_raw_{c}"' for c in raw)
-    parts = ", ".join(p for p in (raw_cols, values, codes, repairs) if p)
-    db.execute(
-        f"CREATE OR REPLACE TEMP TABLE {item.table}_typed AS "
-        f"SELECT _sheet, _row, {parts} FROM {item.table}"
-    )
-    verdict = _row_verdict(layout)
-    db.execute(f"ALTER TABLE {item.table}_typed ADD COLUMN _row_reason VARCHAR")
-    db.execute(f"UPDATE {item.table}_typed SET _row_reason = {verdict}")
+def _load_and_type(db, stage: str, arrow_path: Path, layout: Layout, as_of: date):
+    """Load a read file and type it in one SQL pass: values, reason codes, repair codes and
+    the row's own verdict; returns the typed temporary table and its columns."""
+    with pa.memory_map(str(arrow_path)) as source:
+        db.register(stage, pa.ipc.open_file(source).read_all())
+        normalize.load_vocabularies(db, stage, layout)
+        typed = normalize.typed_columns(layout, as_of)
+        values = ", ".join(f'{t.value} AS "{t.name}"' for t in typed)
+        codes = ", ".join(f'{t.code} AS "_code_{t.name}"' for t in typed if t.code)
+        repairs = ", ".join(f'{t.repair} AS "_repair_{t.name}"' for t in typed if t.repair)
+        raw_cols = ", ".join(f'"{c.name}" AS "_raw_{c.name}"' for c in layout.columns)
+        parts = ", ".join(p for p in (raw_cols, values, codes, repairs) if p)
+        pre = "".join(f', {expr} AS "{alias}"' for t in typed for alias, expr in t.pre)
+        db.execute(
+            f"CREATE OR REPLACE TEMP TABLE {stage}_typed AS "
+            f"SELECT *, {_row_verdict(layout)} AS _row_reason "
+            f"FROM (SELECT _sheet, _row, {parts} FROM (SELECT *{pre} FROM {stage}))"
+        )
+        db.unregister(stage)
+    arrow_path.unlink()
+    return f"{stage}_typed", typed
 
 
 def _row_verdict(layout: Layout) -> str:
@@ -259,7 +267,7 @@ def _write(db, item: _Staged, typed: list[normalize.Typed], period: str) -> None
         for name in (layout.name, "quarantine", "repairs", "files"):
             db.execute(f"DELETE FROM {name} WHERE file_id = ?", [old])
     file_id = one(db, "SELECT coalesce(max(file_id), 0) + 1 FROM files")[0]
-    source = f"{item.table}_typed"
+    source = item.table
     names = ", ".join(f'"{t.name}"' for t in typed)
     db.execute(
         f"INSERT INTO {layout.name} (period, file_id, sheet, row_number, {names}) "
@@ -316,7 +324,7 @@ def _reason_table(db, layout: Layout, typed: list[normalize.Typed]) -> None:
 def _write_quarantine(db, item: _Staged, typed, period: str, file_id: int) -> None:
     layout = item.plan.layout
     _reason_table(db, layout, typed)
-    source = f"{item.table}_typed"
+    source = item.table
     whole_row = " || ' | ' || ".join(f"coalesce(\"_raw_{c.name}\", '')" for c in layout.columns)
     parts = [
         f"SELECT _sheet, _row, NULL AS column_name, {whole_row} AS value, 'row' AS scope, "
@@ -339,7 +347,7 @@ def _write_quarantine(db, item: _Staged, typed, period: str, file_id: int) -> No
 
 
 def _write_repairs(db, item: _Staged, typed, file_id: int) -> None:
-    source = f"{item.table}_typed"
+    source = item.table
     parts = [
         f'SELECT _sheet, _row, \'{t.raw}\', "_raw_{t.raw}", "{t.name}", "_repair_{t.name}" '
         f'FROM {source} WHERE _row_reason IS NULL AND "_repair_{t.name}" IS NOT NULL'
@@ -352,7 +360,7 @@ def _write_repairs(db, item: _Staged, typed, file_id: int) -> None:
 
 def _fill_report(db, item: _Staged, typed, file_id: int) -> None:
     report = item.report
-    source = f"{item.table}_typed"
+    source = item.table
     read, quarantined = one(db, f"SELECT count(*), count(_row_reason) FROM {source}")
     report.rows_read, report.rows_quarantined = read, quarantined
     report.rows_ingested = one(

@@ -114,6 +114,9 @@ class Typed:
     code: str | None = None  # SQL giving a reason code when a non-empty value was rejected
     repair: str | None = None  # SQL giving a repair code when the value was repaired
     source: str | None = None  # the staged column it is read from, when not ``name``
+    # Expressions computed once per row before value, code and repair, which refer to them by
+    # alias: a parsed date is used three times, and parsing it three times costs thrice.
+    pre: tuple[tuple[str, str], ...] = ()
 
     @property
     def raw(self) -> str:
@@ -203,7 +206,11 @@ def _date(name: str, v: str, as_of: date) -> Typed:
         f"CASE WHEN regexp_full_match({text}, '[0-9]{{1,5}}(\\.0+)?') THEN "
         f"DATE '1899-12-30' + CAST(CAST({text} AS DOUBLE) AS INTEGER) END"
     )
-    parsed = f"coalesce(CAST(try_strptime({text}, [{formats}]) AS DATE), {serial})"
+    parse = (
+        f"CASE WHEN nullif({text}, '') IS NOT NULL THEN "
+        f"coalesce(CAST(try_strptime({text}, [{formats}]) AS DATE), {serial}) END"
+    )
+    parsed = f'"__parsed_{name}"'
     in_range = f"({parsed} BETWEEN DATE '1900-01-01' AND DATE '{as_of.isoformat()}')"
     value = f"CASE WHEN {in_range} THEN {parsed} END"
     code = (
@@ -211,21 +218,28 @@ def _date(name: str, v: str, as_of: date) -> Typed:
         f"THEN 'tanggal_tidak_dikenal' WHEN {parsed} IS NOT NULL AND NOT {in_range} "
         f"THEN 'tanggal_di_luar_jangkauan' END"
     )
-    return Typed(name, "DATE", value, code)
+    return Typed(name, "DATE", value, code, pre=((f"__parsed_{name}", parse),))
 
 
 def _int(column: Column, v: str) -> Typed:
     low, high = column.range or (-(2**31), 2**31 - 1)
     text = f"trim(regexp_replace(upper({v}), '^(KELAS|DESIL)\\s*', ''))"
     roman = " ".join(f"WHEN {text} = '{r}' THEN {n}" for r, n in ROMAN.items())
-    number = f"CASE {roman} ELSE TRY_CAST(regexp_replace({text}, '\\.0+$', '') AS INTEGER) END"
+    parse = f"CASE {roman} ELSE TRY_CAST(regexp_replace({text}, '\\.0+$', '') AS INTEGER) END"
+    number = f'"__number_{column.name}"'
     in_range = f"({number} BETWEEN {low} AND {high})"
     code = (
         f"CASE WHEN nullif({text}, '') IS NOT NULL AND {number} IS NULL "
         f"THEN 'angka_tidak_valid' WHEN {number} IS NOT NULL AND NOT {in_range} "
         f"THEN 'angka_di_luar_rentang' END"
     )
-    return Typed(column.name, "INTEGER", f"CASE WHEN {in_range} THEN {number} END", code)
+    return Typed(
+        column.name,
+        "INTEGER",
+        f"CASE WHEN {in_range} THEN {number} END",
+        code,
+        pre=((f"__number_{column.name}", parse),),
+    )
 
 
 def _rupiah(name: str, v: str) -> Typed:
@@ -237,10 +251,12 @@ def _rupiah(name: str, v: str) -> Typed:
         f"WHEN regexp_full_match({s}, '[0-9]+([.,]0+)?') "
         f"THEN regexp_replace({s}, '[.,]0+$', '') END"
     )
-    value = f"TRY_CAST({digits} AS BIGINT)"
+    value = f'"__rupiah_{name}"'
     present = f"nullif(trim({v}), '') IS NOT NULL"
     code = f"CASE WHEN {present} AND {value} IS NULL THEN 'rupiah_tidak_valid' END"
-    return Typed(name, "BIGINT", value, code)
+    return Typed(
+        name, "BIGINT", value, code, pre=((f"__rupiah_{name}", f"TRY_CAST({digits} AS BIGINT)"),)
+    )
 
 
 def _vocabulary(column: Column) -> list[Typed]:

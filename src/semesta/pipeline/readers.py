@@ -12,10 +12,15 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import json
+import pickle
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 from python_calamine import CalamineWorkbook
@@ -46,6 +51,8 @@ class FilePlan:
     encoding: str = "utf-8"
     delimiter: str = ","
     skipped_sheets: list[str] = field(default_factory=list)
+    # Sheets parsed while looking for the header, kept so the file is parsed once.
+    loaded: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def identifier_columns(self) -> list[str]:
@@ -142,19 +149,23 @@ def _plan_csv(path: Path, mapping: dict[str, str] | None) -> FilePlan:
 
 def _csv_batches(file_plan: FilePlan) -> Iterator[pa.RecordBatch]:
     sheet = file_plan.sheets[0]
-    builder = _BatchBuilder(file_plan, sheet)
+    batch = _Batch(file_plan, sheet)
     with file_plan.path.open(encoding=file_plan.encoding, newline="", errors="replace") as handle:
         reader = csv.reader(handle, delimiter=file_plan.delimiter)
         for _ in range(sheet.header_row):
             next(reader, None)
+        numbers: list[int] = []
+        rows: list[list] = []
         last_line = reader.line_num
         for cells in reader:
-            builder.add(last_line + 1, cells)  # a quoted field may span lines: report its first
+            numbers.append(last_line + 1)  # a quoted field may span lines: report its first
+            rows.append(cells)
             last_line = reader.line_num
-            if builder.full:
-                yield builder.flush()
-    if builder.rows:
-        yield builder.flush()
+            if len(rows) >= BATCH_ROWS:
+                yield batch.build(numbers, rows)
+                numbers, rows = [], []
+    if rows:
+        yield batch.build(numbers, rows)
 
 
 # --- spreadsheets --------------------------------------------------------------------------
@@ -169,7 +180,7 @@ def _plan_spreadsheet(path: Path, head: bytes, mapping: dict[str, str] | None) -
         )
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        sheets, skipped, layout = [], [], None
+        sheets, skipped, layout, loaded = [], [], None, {}
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
             found = _find_header(sheet, mapping)
@@ -187,6 +198,7 @@ def _plan_spreadsheet(path: Path, head: bytes, mapping: dict[str, str] | None) -
                 )
             layout = found_layout
             sheets.append(plan_)
+            loaded[name] = sheet
     except SemestaError:
         raise
     except Exception as error:  # calamine raises its own types for broken workbooks
@@ -197,7 +209,7 @@ def _plan_spreadsheet(path: Path, head: bytes, mapping: dict[str, str] | None) -
         ) from error
     if layout is None:
         raise _no_header(path, [], None, mapping)
-    return FilePlan(path, "xlsx", layout, sheets, skipped_sheets=skipped)
+    return FilePlan(path, "xlsx", layout, sheets, skipped_sheets=skipped, loaded=loaded)
 
 
 def _find_header(sheet, mapping) -> tuple[Layout, SheetPlan] | None:
@@ -215,79 +227,61 @@ def _find_header(sheet, mapping) -> tuple[Layout, SheetPlan] | None:
 
 
 def _spreadsheet_batches(file_plan: FilePlan) -> Iterator[pa.RecordBatch]:
-    workbook = CalamineWorkbook.from_path(str(file_plan.path))
+    workbook = None
     for sheet_plan in file_plan.sheets:
-        sheet = workbook.get_sheet_by_name(sheet_plan.name)
+        sheet = file_plan.loaded.pop(sheet_plan.name, None)
+        if sheet is None:
+            workbook = workbook or CalamineWorkbook.from_path(str(file_plan.path))
+            sheet = workbook.get_sheet_by_name(sheet_plan.name)
         start_row, start_col = sheet.start if sheet.start else (0, 0)
-        builder = _BatchBuilder(file_plan, sheet_plan, column_offset=start_col)
+        first_data = sheet_plan.header_row - start_row  # index of the first row after the header
+        batch = _Batch(file_plan, sheet_plan, column_offset=start_col)
+        numbers: list[int] = []
+        rows: list[list] = []
         for index, cells in enumerate(sheet.iter_rows()):
-            row_number = start_row + index + 1
-            if row_number <= sheet_plan.header_row:
+            if index < first_data:
                 continue
-            builder.add(row_number, cells)
-            if builder.full:
-                yield builder.flush()
-        if builder.rows:
-            yield builder.flush()
+            numbers.append(start_row + index + 1)
+            rows.append(cells)
+            if len(rows) >= BATCH_ROWS:
+                yield batch.build(numbers, rows)
+                numbers, rows = [], []
+        if rows:
+            yield batch.build(numbers, rows)
+        del sheet
 
 
-class _BatchBuilder:
-    """Collects rows column by column and hands them out as Arrow record batches."""
+class _Batch:
+    """Turns a list of rows into one Arrow record batch, column by column."""
 
     def __init__(self, file_plan: FilePlan, sheet: SheetPlan, column_offset: int = 0):
         self.schema = file_plan.schema()
         self.sheet = sheet.name
-        self.positions = [
-            (position - column_offset, name) for position, name in sorted(sheet.columns.items())
-        ]
-        self.identifiers = set(file_plan.identifier_columns)
-        self.names = [c.name for c in file_plan.layout.columns]
-        self._reset()
+        by_name = {name: position - column_offset for position, name in sheet.columns.items()}
+        self.positions = [by_name.get(c.name) for c in file_plan.layout.columns]
+        self.identifiers = [by_name.get(name) for name in file_plan.identifier_columns]
 
-    def _reset(self) -> None:
-        self.rows: list[int] = []
-        self.values: dict[str, list[str | None]] = {name: [] for name in self.names}
-        self.numeric: dict[str, list[bool]] = {name: [] for name in self.identifiers}
+    def build(self, numbers: list[int], rows: list[list]) -> pa.RecordBatch:
+        arrays = [pa.array([self.sheet] * len(rows), pa.string()), pa.array(numbers, pa.int64())]
+        arrays += [pa.array(_column_text(rows, p), pa.string()) for p in self.positions]
+        arrays += [pa.array(_column_numeric(rows, p), pa.bool_()) for p in self.identifiers]
+        return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
 
-    @property
-    def full(self) -> bool:
-        return len(self.rows) >= BATCH_ROWS
 
-    def add(self, row_number: int, cells: list) -> None:
-        self.rows.append(row_number)
-        width = len(cells)
-        present = set()
-        for position, name in self.positions:
-            cell = cells[position] if position < width else None
-            present.add(name)
-            if name in self.identifiers:
-                self.numeric[name].append(
-                    isinstance(cell, (int, float)) and not isinstance(cell, bool)
-                )
-            self.values[name].append(_text(cell))
-        for name in self.names:
-            if name not in present:
-                self.values[name].append(None)
-                if name in self.identifiers:
-                    self.numeric[name].append(False)
+def _column_cells(rows: list[list], position: int | None) -> list:
+    if position is None:
+        return [None] * len(rows)
+    if all(len(row) > position for row in rows):  # spreadsheets: every row is as wide
+        return [row[position] for row in rows]
+    return [row[position] if len(row) > position else None for row in rows]
 
-    def flush(self) -> pa.RecordBatch:
-        arrays = [
-            pa.array([self.sheet] * len(self.rows), pa.string()),
-            pa.array(self.rows, pa.int64()),
-        ]
-        arrays += [pa.array(self.values[name], pa.string()) for name in self.names]
-        arrays += [
-            pa.array(self.numeric[name], pa.bool_())
-            for name in [
-                f.name.removeprefix("_numeric_")
-                for f in self.schema
-                if f.name.startswith("_numeric_")
-            ]
-        ]
-        batch = pa.RecordBatch.from_arrays(arrays, schema=self.schema)
-        self._reset()
-        return batch
+
+def _column_text(rows: list[list], position: int | None) -> list[str | None]:
+    return [c if c.__class__ is str else _text(c) for c in _column_cells(rows, position)]
+
+
+def _column_numeric(rows: list[list], position: int | None) -> list[bool]:
+    return [c.__class__ in (int, float) for c in _column_cells(rows, position)]
 
 
 def _text(cell: object) -> str:
@@ -335,3 +329,64 @@ def _no_header(
         + " If the headers are named differently, map them once in the workspace's "
         "pemetaan_kolom.toml.",
     )
+
+
+# --- reading into Arrow IPC, in this process or a reader process -------------------------------
+
+
+def read_to_arrow(path: Path, mapping: dict[str, str] | None, target: Path):
+    """Plan and read one file into an Arrow IPC file; a refusal comes back as its message."""
+    try:
+        file_plan = plan(path, mapping)
+        with pa.OSFile(str(target), "wb") as sink, pa.ipc.new_file(sink, file_plan.schema()) as out:
+            for batch in read_batches(file_plan):
+                out.write_batch(batch)
+        file_plan.loaded.clear()
+        return file_plan, target
+    except SemestaError as error:
+        target.unlink(missing_ok=True)
+        return error.message.as_dict()
+    except Exception as error:  # a broken file discovered while reading: refuse it
+        target.unlink(missing_ok=True)
+        return refuse(
+            path,
+            f"gagal dibaca ({type(error).__name__}: {error}).",
+            f"reading failed ({type(error).__name__}: {error}).",
+        ).message.as_dict()
+
+
+def read_to_arrow_in_subprocess(path: Path, mapping: dict[str, str] | None, target: Path):
+    """``read_to_arrow`` in a fresh interpreter, so that two large files parse on two cores."""
+    outcome_file = target.with_suffix(".outcome")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "semesta.pipeline.readers",
+            str(path),
+            str(target),
+            json.dumps(mapping or {}),
+            str(outcome_file),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0 or not outcome_file.exists():
+        target.unlink(missing_ok=True)
+        return refuse(
+            path,
+            f"pembaca berhenti ({done.stderr.strip()[-300:]}).",
+            f"the reader stopped ({done.stderr.strip()[-300:]}).",
+        ).message.as_dict()
+    outcome = pickle.loads(outcome_file.read_bytes())
+    outcome_file.unlink()
+    return outcome
+
+
+if __name__ == "__main__":
+    # Import by name, so that what is pickled refers to semesta.pipeline.readers, not __main__.
+    from semesta.pipeline import readers as _module
+
+    _path, _target, _mapping, _outcome = sys.argv[1:5]
+    _result = _module.read_to_arrow(Path(_path), json.loads(_mapping), Path(_target))
+    Path(_outcome).write_bytes(pickle.dumps(_result))

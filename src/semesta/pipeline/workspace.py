@@ -89,6 +89,7 @@ class Workspace:
         db.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         db.execute(f"SET temp_directory = '{self.path / '.tmp'}'")
         db.execute("SET preserve_insertion_order = true")
+        db.execute("SET enable_progress_bar = false")  # our own progress goes to stderr
         if not read_only:
             db.execute(SCHEMA)
             _load_regions(db)
