@@ -97,3 +97,11 @@ def test_a_mistyped_option_is_a_usage_error_not_a_crash():
     done = semesta("ingest", "--bogus")
     assert done.returncode == 2
     assert "--bogus" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_rules_in_force_on_a_date_are_listed_with_their_sources():
+    done = semesta("aturan", "--tanggal", "2020-02-15", "--json")
+    rules = {(r["file"], r["series"]): r for r in json.loads(done.stdout)}
+    pbpu = rules[("premiums.toml", "pbpu")]
+    assert pbpu["values"]["kelas_1"] == 160_000  # Perpres 75/2019, Jan–Mar 2020
+    assert "75/2019" in pbpu["source"]

@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from conftest import SMALL
 from semesta.core.regions import regions
-from semesta.synth.exports import synthesize
+from semesta.synth.exports import invoice_rate, synthesize
 from semesta.synth.options import SynthOptions
 from semesta.synth.population import SEGMENTS, build
 
@@ -150,4 +150,10 @@ def test_the_invoice_bills_every_active_pemda_row_at_the_pemda_rate(small_export
     invoice = next(small_exports.glob("tagihan_*.xlsx"))
     rows = list(CalamineWorkbook.from_path(str(invoice)).get_sheet_by_index(0).iter_rows())
     amounts = {r[4] for r in rows[4:]}
-    assert amounts == {SMALL.pemda_rate}
+    assert amounts == {invoice_rate(SMALL)} == {42_000}  # Perpres 64/2020 Pasal 29 default
+
+
+def test_the_invoice_rate_is_the_rule_in_force_for_the_region():
+    bengkulu_utara = SynthOptions(region="17.03", period="2023-06", population=100)
+    assert invoice_rate(bengkulu_utara) == 37_800  # seed 001, Tabel 1
+    assert invoice_rate(SynthOptions(pemda_rate=35_000)) == 35_000

@@ -264,6 +264,68 @@ def demo(
 
 
 @app.command()
+def aturan(
+    on: Annotated[
+        str, typer.Option("--tanggal", help="Tanggal YYYY-MM-DD (default: hari ini)")
+    ] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Aturan yang berlaku pada suatu tanggal, dengan sumbernya / rules in force on a date."""
+    from semesta.core import rules
+
+    day = _date(on)
+    document = []
+    for file_name in rules.packaged_rule_files():
+        rule_file = rules.packaged_rules(file_name.removesuffix(".toml"))
+        for series in rule_file.series:
+            version = rule_file.find(series, day)
+            if version is not None:
+                document.append(
+                    {
+                        "file": file_name,
+                        "series": series,
+                        "effective_from": version.effective_from,
+                        "effective_to": version.effective_to,
+                        "values": _plain(dict(version.values)),
+                        "source": version.source,
+                    }
+                )
+    human = "\n".join(
+        f"{d['file']}:{d['series']} (berlaku {d['effective_from']}"
+        f"{' s.d. ' + str(d['effective_to']) if d['effective_to'] else ''})\n"
+        f"    {json.dumps(d['values'], ensure_ascii=False, default=str)[:300]}\n"
+        f"    sumber: {d['source'][:200]}"
+        for d in document
+    )
+    _emit(as_json, document, human)
+
+
+def _date(text: str) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SemestaError(
+            Bilingual(
+                f"Tanggal '{text}' tidak valid: tulis YYYY-MM-DD.",
+                f"Date '{text}' is not valid: write YYYY-MM-DD.",
+            )
+        ) from None
+
+
+def _plain(value: Any) -> Any:
+    """Rule values (dataclasses, Decimals, tuples) as JSON-ready data."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(v) for k, v in vars(value).items() if v is not None}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return str(value) if not isinstance(value, int | str | bool) else value
+
+
+@app.command()
 def nik(
     value: Annotated[str, typer.Argument(help="NIK yang diperiksa / NIK to check")],
     as_of: Annotated[str, typer.Option("--per", help="Tanggal acuan YYYY-MM-DD")] = "",
@@ -273,8 +335,7 @@ def nik(
     """Periksa dan jelaskan satu NIK / check and explain one NIK (nothing is logged)."""
     from semesta.core.identifiers import parse_nik
 
-    on = date.fromisoformat(as_of) if as_of else date.today()
-    result = parse_nik(value, as_of=on)
+    result = parse_nik(value, as_of=_date(as_of))
     document = {
         "status": result.status,
         "nik": result.nik,

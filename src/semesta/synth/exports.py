@@ -24,6 +24,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import xlsxwriter
 
+from semesta.core import rules
 from semesta.core.regions import regions
 from semesta.pipeline.layouts import LAYOUT_BY_NAME
 from semesta.synth import names
@@ -395,7 +396,7 @@ def _invoice(bpjs: Export, opts: SynthOptions) -> Export:
             "nik": billed["nik"],
             "nama": billed["nama"],
             "kelas": billed["kelas"],
-            "iuran": pa.array([opts.pemda_rate] * billed.num_rows, pa.int64()),
+            "iuran": pa.array([invoice_rate(opts)] * billed.num_rows, pa.int64()),
             "bulan_tagihan": pa.array([opts.period] * billed.num_rows),
             "_person": billed["_person"],
         }
@@ -411,6 +412,14 @@ def _invoice(bpjs: Export, opts: SynthOptions) -> Export:
             "",
         ),
     )
+
+
+def invoice_rate(opts: SynthOptions) -> int:
+    """The Pemda's rate per participant in the invoice month (rules as data)."""
+    if opts.pemda_rate is not None:
+        return opts.pemda_rate
+    year, month = (int(part) for part in opts.period.split("-"))
+    return rules.pemda_rate(opts.region, date(year, month, 1))
 
 
 def _death_list(pop: Population, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

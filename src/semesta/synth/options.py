@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from semesta.core import rules
+
 # Share of residents per segment (reference §6.4, Kotim 1 Jun 2025, ÷ DKB 454,515).
 SEGMENT_MIX = {
     "PBI_APBN": 117_811 / 454_515,
@@ -59,8 +61,12 @@ class SynthOptions:
     seed: int = 1
     period: str = "2025-06"  # the month of the BPJS list and the invoice
     dkb_as_of: date = date(2025, 6, 30)  # DKB Semester I 2025
-    pemda_rate: int = 37_800  # Rupiah per PBPU-BP Pemda participant a month (seed 001)
-    pbi_desil_max: int = 5  # PBI JK desil 1–5 (reference §5.2)
+    pemda_rate: int | None = None  # Rupiah a month per PBPU-BP Pemda participant; None: the
+    # rate in force for the region (data/rules/pemda_rates.toml)
+    # PBI JK desil range in force for the default DKB date (data/rules/dtsen.toml: desil 1–5)
+    pbi_desil_max: int = field(
+        default_factory=lambda: max(rules.desil_range("pbi_jk", date(2025, 6, 30)))
+    )
     dtsen_share: float = 0.93  # residents found in DTSEN
     segment_mix: dict[str, float] = field(default_factory=lambda: dict(SEGMENT_MIX))
     inactive_share: dict[str, float] = field(default_factory=lambda: dict(INACTIVE_SHARE))

@@ -1,0 +1,48 @@
+"""Benchmark: time and peak memory to write a synthetic kabupaten.
+
+    python bench/synth.py [--population 5000000] [--out bench/out/synth-bench]
+
+Goal (issue 3): 5 million residents in under 10 minutes on this 2-core machine. Peak memory is
+the largest resident size of this process and its writer processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import time
+from pathlib import Path
+
+from semesta.synth.exports import synthesize
+from semesta.synth.options import SynthOptions
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--population", type=int, default=5_000_000)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "synth-bench")
+    args = parser.parse_args()
+    shutil.rmtree(args.out, ignore_errors=True)
+    start = time.perf_counter()
+    phases: list[tuple[float, str]] = []
+    report = synthesize(
+        SynthOptions(population=args.population, seed=1),
+        args.out,
+        progress=lambda message: phases.append((time.perf_counter() - start, message)),
+    )
+    elapsed = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    rows = sum(f["rows"] for f in report["files"])
+    size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
+    for at, message in phases:
+        print(f"  {at:8.1f} s  {message}")
+    print(f"population          {args.population:>14,}")
+    print(f"rows written        {rows:>14,} in {len(report['files'])} files ({size / 1e6:,.0f} MB)")
+    print(f"wall time           {elapsed:>14.1f} s   (goal for 5,000,000: < 600 s)")
+    print(f"peak memory         {own:>14,.0f} MB main, {children:,.0f} MB largest writer")
+
+
+if __name__ == "__main__":
+    main()
