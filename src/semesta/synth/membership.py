@@ -166,17 +166,20 @@ def pop_append_outsiders(pop: Population, rng: np.random.Generator, count: int) 
     )
     tail = pc.utf8_slice_codeunits(pop.nik.take(pa.array(source)), 4, 16)
     new_nik = pc.binary_join_element_wise(other, tail, "")
-    pop.nik = pa.concat_arrays([pop.nik, new_nik])
-    pop.kk = pa.concat_arrays(
-        [
-            pop.kk,
-            pc.binary_join_element_wise(
-                other, pc.utf8_slice_codeunits(pop.kk.take(pa.array(source)), 4, 16), ""
-            ),
-        ]
+    new_kk = pc.binary_join_element_wise(
+        other, pc.utf8_slice_codeunits(pop.kk.take(pa.array(source)), 4, 16), ""
     )
-    pop.noka = pa.concat_arrays([pop.noka, _nokas(rng, count)])
+    pop.nik = _concat(pop.nik, new_nik)
+    pop.kk = _concat(pop.kk, new_kk)
+    pop.noka = _concat(pop.noka, _nokas(rng, count))
     return start + np.arange(count)
+
+
+def _concat(*arrays: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Large inputs come back from Arrow kernels in chunks; the population keeps flat arrays."""
+    return pa.concat_arrays(
+        [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays]
+    )
 
 
 def build_formal_workers(
