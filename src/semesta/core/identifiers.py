@@ -817,22 +817,34 @@ class _SqlValue:
     numeric_cell: str  # BOOLEAN
 
 
-def _sql_value(value: str, numeric: str) -> _SqlValue:
+def _sql_value(value: str, numeric: str, skip: str | None = None) -> _SqlValue:
+    """``skip``: see ``_sql_unless``; it applies to the pieces shared by ``_sql_shared``."""
     text = f"COALESCE(CAST(({value}) AS VARCHAR), '')"
     stripped = f"trim({text}, {_lit(_SPACES)})"
     u = f"ltrim(ltrim({stripped}, {_lit(_APOSTROPHES)}), {_lit(_SPACES)})"
     scientific = f"regexp_full_match({u}, {_re2('scientific')})"
     decimal = f"regexp_full_match({u}, {_re2('decimal')})"
     suffix_or_separator = _lit(_PATTERNS["decimal_suffix"] + "|" + _PATTERNS["separator"])
-    digits = (
+    digits = _sql_unless(
+        skip,
         f"(CASE WHEN {u} = '' THEN ''"
         f" WHEN {scientific} THEN {_sql_scientific(u)}"
         f" WHEN {decimal} THEN regexp_replace({u}, {suffix_or_separator}, '', 'g')"
         f" WHEN regexp_full_match({u}, {_re2('separated')})"
         f" THEN regexp_replace({u}, {_re2('separator')}, '', 'g')"
-        f" ELSE '!X' END)"
+        f" ELSE '!X' END)",
     )
+    scientific, decimal = _sql_unless(skip, scientific), _sql_unless(skip, decimal)
     return _SqlValue(stripped, u, scientific, decimal, digits, f"COALESCE(({numeric}), FALSE)")
+
+
+def _sql_unless(skip: str | None, expr: str) -> str:
+    """``expr``, or NULL where the BOOLEAN ``skip`` holds (rows the fast path answers).
+
+    The pieces that ``_sql_shared`` computes once per row are computed for every row, so with
+    a fast path they are wrapped in this CASE: the rows that never use them skip the work.
+    """
+    return expr if skip is None else f"(CASE WHEN {skip} THEN NULL ELSE {expr} END)"
 
 
 def _sql_scientific(u: str) -> str:
@@ -860,11 +872,16 @@ def _sql_first_repair(v: _SqlValue, number_repair: str) -> str:
 
 def _sql_prefix_pattern() -> str:
     """The accepted PPKK codes as one anchored alternation, grouped by province."""
+    return "^" + _prefix_alternation()
+
+
+def _prefix_alternation() -> str:
+    """The accepted PPKK codes as one group ``(?:11(?:01|02|...)|...)``, grouped by province."""
     by_province: dict[str, list[str]] = {}
     for code in sorted(regions().kabupaten_prefixes()):
         by_province.setdefault(code[:2], []).append(code[2:])
     groups = (f"{pp}(?:{'|'.join(kk)})" for pp, kk in by_province.items())
-    return "^(?:" + "|".join(groups) + ")"
+    return "(?:" + "|".join(groups) + ")"
 
 
 def _sql_screen_16(v: _SqlValue, kind: _Kind) -> list[tuple[str, str]]:
@@ -932,7 +949,7 @@ def _sql_date(day: date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def _sql_shared(expressions: dict[str, str], *pieces: str) -> dict[str, str]:
+def _sql_shared(expressions: dict[str, str], pieces: tuple[str, ...]) -> dict[str, str]:
     """Make DuckDB compute each of ``pieces`` once per row for all of ``expressions``.
 
     DuckDB's common-subexpression elimination only collects subexpressions found where they
@@ -951,18 +968,19 @@ def _sql_shared(expressions: dict[str, str], *pieces: str) -> dict[str, str]:
 _NIK_DAY_MONTH = "^[0-9]{6}(?:0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01])(?:0[1-9]|1[0-2])"
 
 
-def nik_sql(value: str, numeric: str = "FALSE", *, as_of: date) -> dict[str, str]:
-    """DuckDB expressions equivalent to ``parse_nik`` without a birth-date hint.
+def _nik_sql_full(value: str, numeric: str, as_of: date) -> dict[str, str]:
+    """``nik_sql`` without the fast path: every rule, for any cell."""
+    return _sql_shared(*_nik_sql_rules(value, numeric, as_of))
 
-    ``value`` is a VARCHAR SQL expression (the cell as text) and ``numeric`` a BOOLEAN one (the
-    cell was a number). Keys: ``nik`` (16 digits or NULL), ``status``, ``code`` (the problem
-    when rejected, else the first repair, else NULL), ``sex`` ('L'/'P') and ``birth_date``
-    (century by the age rule of ``parse_nik``); all NULL-valued fields are NULL when rejected.
-    """
-    v = _sql_value(value, numeric)
+
+def _nik_sql_rules(
+    value: str, numeric: str, as_of: date, skip: str | None = None
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The outputs by the full rules, and the pieces they share (NULL where ``skip`` holds)."""
+    v = _sql_value(value, numeric, skip)
     d = v.digits
     yymmdd = _sql_yymmdd(d, female_day=True)
-    c19, c20 = _sql_century(yymmdd, "19"), _sql_century(yymmdd, "20")
+    c19, c20 = _sql_century(yymmdd, "19"), _sql_century(yymmdd, "20")  # NULL when d is
     earliest = f"COALESCE({c19}, {c20})"  # 19yy precedes 20yy whenever both exist
     today = _sql_date(as_of)
     checks = [
@@ -988,16 +1006,22 @@ def nik_sql(value: str, numeric: str = "FALSE", *, as_of: date) -> dict[str, str
         "sex": _sql_unless_rejected(code, _NIK, sex),
         "birth_date": _sql_unless_rejected(code, _NIK, born),
     }
-    return _sql_shared(expressions, d, v.scientific, v.decimal, c19, c20)
+    return expressions, (d, v.scientific, v.decimal, c19, c20)
 
 
-def kk_sql(value: str, numeric: str = "FALSE", *, as_of: date) -> dict[str, str]:
-    """DuckDB expressions equivalent to ``parse_kk``: ``kk``, ``status``, ``code`` and
-    ``recorded_on`` (the later century within 1970-01-01..as_of)."""
-    v = _sql_value(value, numeric)
+def _kk_sql_full(value: str, numeric: str, as_of: date) -> dict[str, str]:
+    """``kk_sql`` without the fast path: every rule, for any cell."""
+    return _sql_shared(*_kk_sql_rules(value, numeric, as_of))
+
+
+def _kk_sql_rules(
+    value: str, numeric: str, as_of: date, skip: str | None = None
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The outputs by the full rules, and the pieces they share (NULL where ``skip`` holds)."""
+    v = _sql_value(value, numeric, skip)
     d = v.digits
     yymmdd = _sql_yymmdd(d, female_day=False)
-    c19, c20 = _sql_century(yymmdd, "19"), _sql_century(yymmdd, "20")
+    c19, c20 = _sql_century(yymmdd, "19"), _sql_century(yymmdd, "20")  # NULL when d is
     window = f"BETWEEN {_sql_date(_KK_EARLIEST)} AND {_sql_date(as_of)}"
     recorded = f"(CASE WHEN {c20} {window} THEN {c20} WHEN {c19} {window} THEN {c19} END)"
     checks = [
@@ -1012,15 +1036,19 @@ def kk_sql(value: str, numeric: str = "FALSE", *, as_of: date) -> dict[str, str]
         "code": code,
         "recorded_on": _sql_unless_rejected(code, _KK, recorded),
     }
-    return _sql_shared(expressions, d, v.scientific, v.decimal, c19, c20)
+    return expressions, (d, v.scientific, v.decimal, c19, c20)
 
 
-def noka_sql(value: str, numeric: str = "FALSE") -> dict[str, str]:
-    """DuckDB expressions equivalent to ``parse_noka``: ``noka``, ``status``, ``code``.
+def _noka_sql_full(value: str, numeric: str) -> dict[str, str]:
+    """``noka_sql`` without the fast path: every rule, for any cell."""
+    return _sql_shared(*_noka_sql_rules(value, numeric))
 
-    ``numeric`` is accepted for symmetry; as in ``parse_noka`` it changes no outcome.
-    """
-    v = _sql_value(value, numeric)
+
+def _noka_sql_rules(
+    value: str, numeric: str, skip: str | None = None
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The outputs by the full rules, and the pieces they share (NULL where ``skip`` holds)."""
+    v = _sql_value(value, numeric, skip)
     d = v.digits
     checks = [
         (f"{d} = ''", "noka_kosong"),
@@ -1035,4 +1063,203 @@ def noka_sql(value: str, numeric: str = "FALSE") -> dict[str, str]:
         "status": _sql_status(code, _NOKA),
         "code": code,
     }
-    return _sql_shared(expressions, d, v.scientific, v.decimal)
+    return expressions, (d, v.scientific, v.decimal)
+
+
+# --------------------------------------------------------------------------------------------
+# SQL fast path: clean cells skip the full expressions
+# --------------------------------------------------------------------------------------------
+#
+# Real exports are ~99 % clean: plain digits in a text cell. For such a cell every rule above
+# comes down to one regular expression (a known prefix, a date that exists in both centuries,
+# a serial from 0001) and an integer comparison with ``as_of``, and every output to the cell
+# itself, a constant or a little arithmetic. Each output is therefore
+# ``CASE WHEN <fast test> THEN <cheap> ELSE <full> END``. The fast test is the first WHEN of
+# every output, so DuckDB computes it once per row for all of them, and the full expression runs
+# only for the rows that fail it. The test is sufficient, not necessary: a clean, valid value it
+# does not recognise (a woman born on 29 February 2000) takes the full expression and gets the
+# same answer, more slowly.
+
+_SERIAL_FROM_0001 = "(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+_ANY_MONTH = "(?:0[1-9]|1[0-2])"
+_NOT_FEBRUARY = "(?:0[13-9]|1[0-2])"
+_MONTH_OF_31 = "(?:0[13578]|1[02])"
+# yy whose 29 February exists in 19yy and in 20yy: multiples of 4 except 00 (1900 is no leap
+# year). With 29-02-00 left out, every accepted block is a real date in both centuries.
+_LEAP_YY = "(?:0[48]|[2468][048]|[13579][26])"
+
+
+def _ddmmyy_pattern(*, female_day: bool) -> str:
+    """DDMMYY blocks that are a real date in both 19yy and 20yy (NIK: also with day + 40)."""
+    alternatives = []
+    for tens in (0, 4) if female_day else (0,):
+        t0, t1, t2, t3 = (str(tens + i) for i in range(4))
+        alternatives += [
+            f"(?:{t0}[1-9]|{t1}[0-9]|{t2}[0-8]){_ANY_MONTH}[0-9]{{2}}",
+            f"{t2}9(?:{_NOT_FEBRUARY}[0-9]{{2}}|02{_LEAP_YY})",
+            f"{t3}0{_NOT_FEBRUARY}[0-9]{{2}}",
+            f"{t3}1{_MONTH_OF_31}[0-9]{{2}}",
+        ]
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+def _clean_16_pattern(*, female_day: bool) -> str:
+    """16 digits: known PPKK, any kecamatan, DDMMYY as above, serial 0001-9999."""
+    return (
+        _prefix_alternation()
+        + "[0-9]{2}"
+        + _ddmmyy_pattern(female_day=female_day)
+        + _SERIAL_FROM_0001
+    )
+
+
+@dataclass(frozen=True)
+class _SqlFast:
+    """The fast path of one identifier's expressions."""
+
+    test: str  # BOOLEAN: a clean cell; NULL cells give NULL, which counts as false
+    outputs: dict[str, str]  # every output for the cells that pass ``test``
+    shared: tuple[str, ...] = ()  # pieces of ``outputs``, computed once per row
+
+
+def _sql_fast_path(fast: _SqlFast, full: dict[str, str], pieces: tuple[str, ...]) -> dict[str, str]:
+    """``CASE WHEN <fast.test> THEN <fast output> ELSE <full output> END`` for every output.
+
+    As in ``_sql_shared``, the first WHEN also names every piece, so that DuckDB computes the
+    test, ``fast.shared`` and ``pieces`` once per row for all outputs: it is the first entry of
+    a ``row(...)``, whose other entries are never read. ``pieces`` are NULL where the test
+    holds (``_sql_unless``), which keeps them cheap for clean cells.
+    """
+    when = f"struct_extract(row({', '.join((fast.test, *fast.shared, *pieces))}), 1)"
+    return {
+        key: f"(CASE WHEN {when} THEN {fast.outputs[key]} ELSE {expr} END)"
+        for key, expr in full.items()
+    }
+
+
+def _sql_fast_test(value: str, numeric: str, pattern: str) -> str:
+    """A text cell (``numeric`` false or NULL) whose whole text matches ``pattern``."""
+    text = f"CAST(({value}) AS VARCHAR)"
+    return f"(regexp_full_match({text}, {_lit(pattern)}) AND NOT COALESCE(({numeric}), FALSE))"
+
+
+@dataclass(frozen=True)
+class _SqlBlock:
+    """The DDMMYY block of a cell matching ``_clean_16_pattern``, as INTEGER expressions."""
+
+    block: str  # DDMMYY
+    yy: str
+    month: str
+    day: str  # without the 40 added for women
+    key: str  # yy * 10000 + month * 100 + day: orders the dates of one century
+
+    def date_in(self, century: str) -> str:
+        """The date in ``century`` (an INTEGER expression: 1900 or 2000)."""
+        return f"make_date(({century}) + {self.yy}, {self.month}, {self.day})"
+
+    def within(self, century: int, first: date, last: date) -> str:
+        """BOOLEAN: the date in ``century`` lies in ``first..last``."""
+        return f"({self.key} BETWEEN {_key_of(first, century)} AND {_key_of(last, century)})"
+
+
+def _sql_block(value: str) -> _SqlBlock:
+    # TRY_CAST: these are computed for every row (``_SqlFast.shared``), clean or not.
+    block = f"TRY_CAST(substr(CAST(({value}) AS VARCHAR), 7, 6) AS INTEGER)"
+    yy, month = f"({block} % 100)", f"(({block} // 100) % 100)"
+    day = f"(({block} // 10000) % 40)"  # 41-71 -> 1-31; 01-31 unchanged
+    return _SqlBlock(block, yy, month, day, f"({yy} * 10000 + {month} * 100 + {day})")
+
+
+def _key_of(day: date, century: int) -> int:
+    """``day`` on the scale of ``_SqlBlock.key`` for the dates of ``century`` (1900, 2000)."""
+    return (day.year - century) * 10000 + day.month * 100 + day.day
+
+
+def _sql_valid_unless(ok: str | None, valid: dict[str, str], code: str) -> dict[str, str]:
+    """``valid`` where ``ok`` holds, else rejected with ``code`` (all other outputs NULL)."""
+    if ok is None:
+        return valid
+    rejected = {key: "NULL" for key in valid} | {"status": "'rejected'", "code": _lit(code)}
+    return {
+        key: f"(CASE WHEN {ok} THEN {expr} ELSE {rejected[key]} END)" for key, expr in valid.items()
+    }
+
+
+def _nik_sql_fast(value: str, numeric: str, as_of: date) -> _SqlFast:
+    """Clean NIKs: known prefix, a birth date that exists in both centuries, serial from 0001.
+
+    The earliest candidate is then 19yy, so the only rule left is the future-date check, and
+    ``born`` of ``_nik_sql_rules`` reduces to 20yy when plausible, else 19yy.
+    """
+    b = _sql_block(value)
+    text = f"CAST(({value}) AS VARCHAR)"
+    plausible_20 = b.within(2000, _oldest_plausible_birth(as_of), as_of)
+    valid = {
+        "nik": text,
+        "status": "'valid'",
+        "code": "NULL",
+        "sex": f"(CASE WHEN substr({text}, 7, 1) >= '4' THEN 'P' ELSE 'L' END)",
+        "birth_date": b.date_in(f"CASE WHEN {plausible_20} THEN 2000 ELSE 1900 END"),
+    }
+    # Every 19yy date is on or before 1999-12-31: the check only matters for an earlier as_of.
+    not_future = None if as_of >= date(1999, 12, 31) else f"({b.key} <= {_key_of(as_of, 1900)})"
+    return _SqlFast(
+        _sql_fast_test(value, numeric, _clean_16_pattern(female_day=True)),
+        _sql_valid_unless(not_future, valid, "nik_tanggal_lahir_di_masa_depan"),
+        (b.key, b.yy, b.month, b.day),
+    )
+
+
+def _kk_sql_fast(value: str, numeric: str, as_of: date) -> _SqlFast:
+    """Clean KKs: as for the NIK (no day + 40); the recording date window is left to check."""
+    b = _sql_block(value)
+    in_20 = b.within(2000, _KK_EARLIEST, as_of)
+    in_19 = b.within(1900, _KK_EARLIEST, as_of)
+    valid = {
+        "kk": f"CAST(({value}) AS VARCHAR)",
+        "status": "'valid'",
+        "code": "NULL",
+        "recorded_on": b.date_in(f"CASE WHEN {in_20} THEN 2000 ELSE 1900 END"),
+    }
+    return _SqlFast(
+        _sql_fast_test(value, numeric, _clean_16_pattern(female_day=False)),
+        _sql_valid_unless(f"({in_20} OR {in_19})", valid, "kk_tanggal_tidak_valid"),
+        (b.key, b.yy, b.month, b.day),
+    )
+
+
+def _noka_sql_fast(value: str) -> _SqlFast:
+    """Clean nokas: 13 digits, valid whatever the cell type."""
+    text = f"CAST(({value}) AS VARCHAR)"
+    return _SqlFast(
+        f"regexp_full_match({text}, '[0-9]{{{_NOKA.length}}}')",
+        {"noka": text, "status": "'valid'", "code": "NULL"},
+    )
+
+
+def nik_sql(value: str, numeric: str = "FALSE", *, as_of: date) -> dict[str, str]:
+    """DuckDB expressions equivalent to ``parse_nik`` without a birth-date hint.
+
+    ``value`` is a VARCHAR SQL expression (the cell as text) and ``numeric`` a BOOLEAN one (the
+    cell was a number). Keys: ``nik`` (16 digits or NULL), ``status``, ``code`` (the problem
+    when rejected, else the first repair, else NULL), ``sex`` ('L'/'P') and ``birth_date``
+    (century by the age rule of ``parse_nik``); all NULL-valued fields are NULL when rejected.
+    """
+    fast = _nik_sql_fast(value, numeric, as_of)
+    return _sql_fast_path(fast, *_nik_sql_rules(value, numeric, as_of, skip=fast.test))
+
+
+def kk_sql(value: str, numeric: str = "FALSE", *, as_of: date) -> dict[str, str]:
+    """DuckDB expressions equivalent to ``parse_kk``: ``kk``, ``status``, ``code`` and
+    ``recorded_on`` (the later century within 1970-01-01..as_of)."""
+    fast = _kk_sql_fast(value, numeric, as_of)
+    return _sql_fast_path(fast, *_kk_sql_rules(value, numeric, as_of, skip=fast.test))
+
+
+def noka_sql(value: str, numeric: str = "FALSE") -> dict[str, str]:
+    """DuckDB expressions equivalent to ``parse_noka``: ``noka``, ``status``, ``code``.
+
+    ``numeric`` is accepted for symmetry; as in ``parse_noka`` it changes no outcome.
+    """
+    fast = _noka_sql_fast(value)
+    return _sql_fast_path(fast, *_noka_sql_rules(value, numeric, skip=fast.test))
