@@ -817,32 +817,36 @@ class _SqlValue:
     numeric_cell: str  # BOOLEAN
 
 
-def _sql_value(value: str, numeric: str, skip: str | None = None) -> _SqlValue:
-    """``skip``: see ``_sql_unless``; it applies to the pieces shared by ``_sql_shared``."""
+def _sql_value(value: str, numeric: str, plain: str | None = None) -> _SqlValue:
+    """``plain``: a BOOLEAN true only for a text cell of digits alone, whose digits are its text
+    and which is no printed number; ``digits``, ``scientific`` and ``decimal`` then say so
+    directly, with the same values and without the cleaning work (see the fast path)."""
     text = f"COALESCE(CAST(({value}) AS VARCHAR), '')"
     stripped = f"trim({text}, {_lit(_SPACES)})"
     u = f"ltrim(ltrim({stripped}, {_lit(_APOSTROPHES)}), {_lit(_SPACES)})"
     scientific = f"regexp_full_match({u}, {_re2('scientific')})"
     decimal = f"regexp_full_match({u}, {_re2('decimal')})"
     suffix_or_separator = _lit(_PATTERNS["decimal_suffix"] + "|" + _PATTERNS["separator"])
-    digits = _sql_unless(
-        skip,
+    digits = (
         f"(CASE WHEN {u} = '' THEN ''"
         f" WHEN {scientific} THEN {_sql_scientific(u)}"
         f" WHEN {decimal} THEN regexp_replace({u}, {suffix_or_separator}, '', 'g')"
         f" WHEN regexp_full_match({u}, {_re2('separated')})"
         f" THEN regexp_replace({u}, {_re2('separator')}, '', 'g')"
-        f" ELSE '!X' END)",
+        f" ELSE '!X' END)"
     )
-    scientific, decimal = _sql_unless(skip, scientific), _sql_unless(skip, decimal)
+    if plain is not None:
+        digits = f"(CASE WHEN {plain} THEN {_sql_text(value)} ELSE {digits} END)"
+        scientific = f"(CASE WHEN {plain} THEN FALSE ELSE {scientific} END)"
+        decimal = f"(CASE WHEN {plain} THEN FALSE ELSE {decimal} END)"
     return _SqlValue(stripped, u, scientific, decimal, digits, f"COALESCE(({numeric}), FALSE)")
 
 
 def _sql_unless(skip: str | None, expr: str) -> str:
     """``expr``, or NULL where the BOOLEAN ``skip`` holds (rows the fast path answers).
 
-    The pieces that ``_sql_shared`` computes once per row are computed for every row, so with
-    a fast path they are wrapped in this CASE: the rows that never use them skip the work.
+    The pieces shared by all outputs are computed for every row, so with a fast path the
+    costly ones are wrapped in this CASE: the rows that never use them skip the work.
     """
     return expr if skip is None else f"(CASE WHEN {skip} THEN NULL ELSE {expr} END)"
 
@@ -970,17 +974,18 @@ _NIK_DAY_MONTH = "^[0-9]{6}(?:0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01])(?:0
 
 def _nik_sql_full(value: str, numeric: str, as_of: date) -> dict[str, str]:
     """``nik_sql`` without the fast path: every rule, for any cell."""
-    return _sql_shared(*_nik_sql_rules(value, numeric, as_of))
+    return _sql_shared(*_nik_sql_rules(_sql_value(value, numeric), as_of))
 
 
 def _nik_sql_rules(
-    value: str, numeric: str, as_of: date, skip: str | None = None
+    v: _SqlValue, as_of: date, skip: str | None = None
 ) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The outputs by the full rules, and the pieces they share (NULL where ``skip`` holds)."""
-    v = _sql_value(value, numeric, skip)
+    """The outputs by the full rules over ``v``, and the pieces to compute once per row (the
+    dates NULL where ``skip`` holds)."""
     d = v.digits
     yymmdd = _sql_yymmdd(d, female_day=True)
-    c19, c20 = _sql_century(yymmdd, "19"), _sql_century(yymmdd, "20")  # NULL when d is
+    c19 = _sql_unless(skip, _sql_century(yymmdd, "19"))
+    c20 = _sql_unless(skip, _sql_century(yymmdd, "20"))
     earliest = f"COALESCE({c19}, {c20})"  # 19yy precedes 20yy whenever both exist
     today = _sql_date(as_of)
     checks = [
@@ -1011,17 +1016,18 @@ def _nik_sql_rules(
 
 def _kk_sql_full(value: str, numeric: str, as_of: date) -> dict[str, str]:
     """``kk_sql`` without the fast path: every rule, for any cell."""
-    return _sql_shared(*_kk_sql_rules(value, numeric, as_of))
+    return _sql_shared(*_kk_sql_rules(_sql_value(value, numeric), as_of))
 
 
 def _kk_sql_rules(
-    value: str, numeric: str, as_of: date, skip: str | None = None
+    v: _SqlValue, as_of: date, skip: str | None = None
 ) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The outputs by the full rules, and the pieces they share (NULL where ``skip`` holds)."""
-    v = _sql_value(value, numeric, skip)
+    """The outputs by the full rules over ``v``, and the pieces to compute once per row (the
+    dates NULL where ``skip`` holds)."""
     d = v.digits
     yymmdd = _sql_yymmdd(d, female_day=False)
-    c19, c20 = _sql_century(yymmdd, "19"), _sql_century(yymmdd, "20")  # NULL when d is
+    c19 = _sql_unless(skip, _sql_century(yymmdd, "19"))
+    c20 = _sql_unless(skip, _sql_century(yymmdd, "20"))
     window = f"BETWEEN {_sql_date(_KK_EARLIEST)} AND {_sql_date(as_of)}"
     recorded = f"(CASE WHEN {c20} {window} THEN {c20} WHEN {c19} {window} THEN {c19} END)"
     checks = [
@@ -1041,14 +1047,11 @@ def _kk_sql_rules(
 
 def _noka_sql_full(value: str, numeric: str) -> dict[str, str]:
     """``noka_sql`` without the fast path: every rule, for any cell."""
-    return _sql_shared(*_noka_sql_rules(value, numeric))
+    return _sql_shared(*_noka_sql_rules(_sql_value(value, numeric)))
 
 
-def _noka_sql_rules(
-    value: str, numeric: str, skip: str | None = None
-) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The outputs by the full rules, and the pieces they share (NULL where ``skip`` holds)."""
-    v = _sql_value(value, numeric, skip)
+def _noka_sql_rules(v: _SqlValue) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The outputs by the full rules over ``v``, and the pieces to compute once per row."""
     d = v.digits
     checks = [
         (f"{d} = ''", "noka_kosong"),
@@ -1070,15 +1073,21 @@ def _noka_sql_rules(
 # SQL fast path: clean cells skip the full expressions
 # --------------------------------------------------------------------------------------------
 #
-# Real exports are ~99 % clean: plain digits in a text cell. For such a cell every rule above
-# comes down to one regular expression (a known prefix, a date that exists in both centuries,
-# a serial from 0001) and an integer comparison with ``as_of``, and every output to the cell
-# itself, a constant or a little arithmetic. Each output is therefore
-# ``CASE WHEN <fast test> THEN <cheap> ELSE <full> END``. The fast test is the first WHEN of
-# every output, so DuckDB computes it once per row for all of them, and the full expression runs
-# only for the rows that fail it. The test is sufficient, not necessary: a clean, valid value it
-# does not recognise (a woman born on 29 February 2000) takes the full expression and gets the
-# same answer, more slowly.
+# Real exports are ~99 % clean: plain digits in a text cell. For such a cell the cleaning steps
+# do nothing, and the remaining rules (prefix, date, serial) come down to one regular
+# expression and, for the dates, a comparison of integers. Each output is therefore
+#
+#     CASE WHEN <plain> THEN (CASE WHEN <clean> THEN <fast output> ELSE <rules over the text> END)
+#          ELSE <rules over the cleaned value> END
+#
+# <plain>: a text cell of exactly the identifier's number of digits; <clean>: its digits pass
+# every rule the pattern can check. The first WHEN also computes, once per row for all outputs,
+# every piece that the two other branches share (``_sql_fast_path``); the pieces of the full
+# rules are NULL for plain cells (``_sql_unless``), so those cells pay for none of them. For a
+# plain cell the cleaned value is the text itself, so the middle branch applies the same rules
+# to short expressions. The results are those of the full rules in every case; the branches
+# only decide how much work a row costs. <clean> is sufficient, not necessary: a valid value it
+# does not recognise (a woman born on 29 February 2000) gets the same answer from the rules.
 
 _SERIAL_FROM_0001 = "(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
 _ANY_MONTH = "(?:0[1-9]|1[0-2])"
@@ -1105,49 +1114,49 @@ def _ddmmyy_pattern(*, female_day: bool) -> str:
 
 def _clean_16_pattern(*, female_day: bool) -> str:
     """16 digits: known PPKK, any kecamatan, DDMMYY as above, serial 0001-9999."""
-    return (
-        _prefix_alternation()
-        + "[0-9]{2}"
-        + _ddmmyy_pattern(female_day=female_day)
-        + _SERIAL_FROM_0001
-    )
+    ddmmyy = _ddmmyy_pattern(female_day=female_day)
+    return f"{_prefix_alternation()}[0-9]{{2}}{ddmmyy}{_SERIAL_FROM_0001}"
 
 
 @dataclass(frozen=True)
 class _SqlFast:
     """The fast path of one identifier's expressions."""
 
-    test: str  # BOOLEAN: a clean cell; NULL cells give NULL, which counts as false
-    outputs: dict[str, str]  # every output for the cells that pass ``test``
+    plain: str  # BOOLEAN: a text cell holding exactly the digits (NULL cells: NULL, i.e. no)
+    clean: str  # BOOLEAN: a plain cell that passes every rule; implies ``plain``
+    outputs: dict[str, str]  # every output for clean cells
     shared: tuple[str, ...] = ()  # pieces of ``outputs``, computed once per row
 
 
-def _sql_fast_path(fast: _SqlFast, full: dict[str, str], pieces: tuple[str, ...]) -> dict[str, str]:
-    """``CASE WHEN <fast.test> THEN <fast output> ELSE <full output> END`` for every output.
+def _sql_text(value: str) -> str:
+    return f"CAST(({value}) AS VARCHAR)"
 
-    As in ``_sql_shared``, the first WHEN also names every piece, so that DuckDB computes the
-    test, ``fast.shared`` and ``pieces`` once per row for all outputs: it is the first entry of
-    a ``row(...)``, whose other entries are never read. ``pieces`` are NULL where the test
-    holds (``_sql_unless``), which keeps them cheap for clean cells.
+
+def _sql_plain_test(value: str, numeric: str, length: int) -> str:
+    text = _sql_text(value)
+    return f"(regexp_full_match({text}, '[0-9]{{{length}}}') AND NOT COALESCE(({numeric}), FALSE))"
+
+
+def _sql_fast_path(fast: _SqlFast, full: dict[str, str], pieces: tuple[str, ...]) -> dict[str, str]:
+    """Each output as ``CASE WHEN <clean> THEN <fast output> ELSE <full rules> END``.
+
+    As in ``_sql_shared``, the first WHEN names every piece so that DuckDB computes each once
+    per row for all outputs: it reads the first entry of a ``row(...)`` whose other entries
+    are there only to be computed. ``full`` and ``pieces`` are the rules over
+    ``_sql_value(..., plain=fast.plain)`` with the dates skipped for clean cells.
     """
-    when = f"struct_extract(row({', '.join((fast.test, *fast.shared, *pieces))}), 1)"
+    entries = (fast.clean, *fast.shared, *pieces)
+    when = f"struct_extract(row({', '.join(entries)}), 1)"
     return {
         key: f"(CASE WHEN {when} THEN {fast.outputs[key]} ELSE {expr} END)"
         for key, expr in full.items()
     }
 
 
-def _sql_fast_test(value: str, numeric: str, pattern: str) -> str:
-    """A text cell (``numeric`` false or NULL) whose whole text matches ``pattern``."""
-    text = f"CAST(({value}) AS VARCHAR)"
-    return f"(regexp_full_match({text}, {_lit(pattern)}) AND NOT COALESCE(({numeric}), FALSE))"
-
-
 @dataclass(frozen=True)
 class _SqlBlock:
     """The DDMMYY block of a cell matching ``_clean_16_pattern``, as INTEGER expressions."""
 
-    block: str  # DDMMYY
     yy: str
     month: str
     day: str  # without the 40 added for women
@@ -1163,26 +1172,16 @@ class _SqlBlock:
 
 
 def _sql_block(value: str) -> _SqlBlock:
-    # TRY_CAST: these are computed for every row (``_SqlFast.shared``), clean or not.
-    block = f"TRY_CAST(substr(CAST(({value}) AS VARCHAR), 7, 6) AS INTEGER)"
+    # TRY_CAST: computed once per row for every row (``_SqlFast.shared``), clean or not.
+    block = f"TRY_CAST(substr({_sql_text(value)}, 7, 6) AS INTEGER)"  # DDMMYY
     yy, month = f"({block} % 100)", f"(({block} // 100) % 100)"
     day = f"(({block} // 10000) % 40)"  # 41-71 -> 1-31; 01-31 unchanged
-    return _SqlBlock(block, yy, month, day, f"({yy} * 10000 + {month} * 100 + {day})")
+    return _SqlBlock(yy, month, day, f"({yy} * 10000 + {month} * 100 + {day})")
 
 
 def _key_of(day: date, century: int) -> int:
     """``day`` on the scale of ``_SqlBlock.key`` for the dates of ``century`` (1900, 2000)."""
     return (day.year - century) * 10000 + day.month * 100 + day.day
-
-
-def _sql_valid_unless(ok: str | None, valid: dict[str, str], code: str) -> dict[str, str]:
-    """``valid`` where ``ok`` holds, else rejected with ``code`` (all other outputs NULL)."""
-    if ok is None:
-        return valid
-    rejected = {key: "NULL" for key in valid} | {"status": "'rejected'", "code": _lit(code)}
-    return {
-        key: f"(CASE WHEN {ok} THEN {expr} ELSE {rejected[key]} END)" for key, expr in valid.items()
-    }
 
 
 def _nik_sql_fast(value: str, numeric: str, as_of: date) -> _SqlFast:
@@ -1191,8 +1190,7 @@ def _nik_sql_fast(value: str, numeric: str, as_of: date) -> _SqlFast:
     The earliest candidate is then 19yy, so the only rule left is the future-date check, and
     ``born`` of ``_nik_sql_rules`` reduces to 20yy when plausible, else 19yy.
     """
-    b = _sql_block(value)
-    text = f"CAST(({value}) AS VARCHAR)"
+    b, text = _sql_block(value), _sql_text(value)
     plausible_20 = b.within(2000, _oldest_plausible_birth(as_of), as_of)
     valid = {
         "nik": text,
@@ -1201,40 +1199,36 @@ def _nik_sql_fast(value: str, numeric: str, as_of: date) -> _SqlFast:
         "sex": f"(CASE WHEN substr({text}, 7, 1) >= '4' THEN 'P' ELSE 'L' END)",
         "birth_date": b.date_in(f"CASE WHEN {plausible_20} THEN 2000 ELSE 1900 END"),
     }
-    # Every 19yy date is on or before 1999-12-31: the check only matters for an earlier as_of.
-    not_future = None if as_of >= date(1999, 12, 31) else f"({b.key} <= {_key_of(as_of, 1900)})"
-    return _SqlFast(
-        _sql_fast_test(value, numeric, _clean_16_pattern(female_day=True)),
-        _sql_valid_unless(not_future, valid, "nik_tanggal_lahir_di_masa_depan"),
-        (b.key, b.yy, b.month, b.day),
-    )
+    plain = _sql_plain_test(value, numeric, _NIK.length)
+    clean = f"{plain} AND regexp_full_match({text}, {_lit(_clean_16_pattern(female_day=True))})"
+    if as_of < date(1999, 12, 31):  # 19yy may be after as_of: not a future birth date
+        clean += f" AND {b.key} <= {_key_of(as_of, 1900)}"
+    return _SqlFast(plain, f"({clean})", valid, (b.key, b.yy, b.month, b.day))
 
 
 def _kk_sql_fast(value: str, numeric: str, as_of: date) -> _SqlFast:
-    """Clean KKs: as for the NIK (no day + 40); the recording date window is left to check."""
-    b = _sql_block(value)
+    """Clean KKs: as for the NIK (no day + 40); the recording date window is left to check,
+    and ``recorded`` of ``_kk_sql_rules`` is 20yy when in the window, else 19yy."""
+    b, text = _sql_block(value), _sql_text(value)
     in_20 = b.within(2000, _KK_EARLIEST, as_of)
     in_19 = b.within(1900, _KK_EARLIEST, as_of)
     valid = {
-        "kk": f"CAST(({value}) AS VARCHAR)",
+        "kk": text,
         "status": "'valid'",
         "code": "NULL",
         "recorded_on": b.date_in(f"CASE WHEN {in_20} THEN 2000 ELSE 1900 END"),
     }
-    return _SqlFast(
-        _sql_fast_test(value, numeric, _clean_16_pattern(female_day=False)),
-        _sql_valid_unless(f"({in_20} OR {in_19})", valid, "kk_tanggal_tidak_valid"),
-        (b.key, b.yy, b.month, b.day),
-    )
+    plain = _sql_plain_test(value, numeric, _KK.length)
+    pattern = _lit(_clean_16_pattern(female_day=False))
+    clean = f"({plain} AND regexp_full_match({text}, {pattern}) AND ({in_20} OR {in_19}))"
+    return _SqlFast(plain, clean, valid, (b.key, b.yy, b.month, b.day))
 
 
 def _noka_sql_fast(value: str) -> _SqlFast:
-    """Clean nokas: 13 digits, valid whatever the cell type."""
-    text = f"CAST(({value}) AS VARCHAR)"
-    return _SqlFast(
-        f"regexp_full_match({text}, '[0-9]{{{_NOKA.length}}}')",
-        {"noka": text, "status": "'valid'", "code": "NULL"},
-    )
+    """Plain nokas are clean: 13 digits are valid whatever the cell type."""
+    text = _sql_text(value)
+    plain = f"regexp_full_match({text}, '[0-9]{{{_NOKA.length}}}')"
+    return _SqlFast(plain, plain, {"noka": text, "status": "'valid'", "code": "NULL"})
 
 
 def nik_sql(value: str, numeric: str = "FALSE", *, as_of: date) -> dict[str, str]:
@@ -1246,14 +1240,16 @@ def nik_sql(value: str, numeric: str = "FALSE", *, as_of: date) -> dict[str, str
     (century by the age rule of ``parse_nik``); all NULL-valued fields are NULL when rejected.
     """
     fast = _nik_sql_fast(value, numeric, as_of)
-    return _sql_fast_path(fast, *_nik_sql_rules(value, numeric, as_of, skip=fast.test))
+    v = _sql_value(value, numeric, plain=fast.plain)
+    return _sql_fast_path(fast, *_nik_sql_rules(v, as_of))
 
 
 def kk_sql(value: str, numeric: str = "FALSE", *, as_of: date) -> dict[str, str]:
     """DuckDB expressions equivalent to ``parse_kk``: ``kk``, ``status``, ``code`` and
     ``recorded_on`` (the later century within 1970-01-01..as_of)."""
     fast = _kk_sql_fast(value, numeric, as_of)
-    return _sql_fast_path(fast, *_kk_sql_rules(value, numeric, as_of, skip=fast.test))
+    v = _sql_value(value, numeric, plain=fast.plain)
+    return _sql_fast_path(fast, *_kk_sql_rules(v, as_of))
 
 
 def noka_sql(value: str, numeric: str = "FALSE") -> dict[str, str]:
@@ -1262,4 +1258,4 @@ def noka_sql(value: str, numeric: str = "FALSE") -> dict[str, str]:
     ``numeric`` is accepted for symmetry; as in ``parse_noka`` it changes no outcome.
     """
     fast = _noka_sql_fast(value)
-    return _sql_fast_path(fast, *_noka_sql_rules(value, numeric, skip=fast.test))
+    return _sql_fast_path(fast, *_noka_sql_rules(_sql_value(value, numeric, plain=fast.plain)))
