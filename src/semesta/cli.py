@@ -10,13 +10,20 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from semesta.console import (
+    JsonOption,
+    LangOption,
+    emit,
+    number,
+    parse_date,
+    plain,
+    progress,
+)
 from semesta.core.text import Bilingual, SemestaError
 
 app = typer.Typer(
@@ -25,11 +32,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="Semesta: Jaminan Kesehatan Semesta untuk Pemda / UHC for a Pemda.",
 )
-
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Cetak satu dokumen JSON / print one JSON document.")
-]
-LangOption = Annotated[str, typer.Option("--lang", envvar="SEMESTA_LANG", help="id | en")]
 
 
 def main() -> None:
@@ -66,31 +68,6 @@ def _fail(message: Bilingual, code: int = 2) -> None:
     sys.exit(code)
 
 
-def _emit(as_json: bool, document: Any, human: str) -> None:
-    if as_json:
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
-    else:
-        typer.echo(human)
-
-
-def _progress(enabled: bool = True):
-    start = time.monotonic()
-    last = [0.0]
-
-    def report(message: str) -> None:
-        now = time.monotonic()
-        if enabled and now - last[0] >= 0.5:
-            last[0] = now
-            typer.echo(f"[{now - start:6.1f} s] {message}", err=True)
-
-    return report
-
-
-def number(value: int) -> str:
-    """Indonesian digit grouping: 1.088.451."""
-    return f"{value:,}".replace(",", ".")
-
-
 @app.command()
 def synth(
     out: Annotated[Path, typer.Option("--out", help="Folder tujuan / output folder")],
@@ -115,13 +92,13 @@ def synth(
     options = SynthOptions(region=region, population=population, seed=seed, period=period)
     if dirt:
         options = options.with_dirt(**_parse_rates(dirt))
-    report = synthesize(options, out, progress=_progress())
+    report = synthesize(options, out, progress=progress())
     lines = [f"{f['file']:<48} {number(f['rows']):>12} baris" for f in report["files"]]
     lines.append(
         f"Kebenaran (truth) di {out / 'truth'}: "
         + ", ".join(f"{k} {number(v)}" for k, v in report["truth"].items())
     )
-    _emit(as_json, report, "\n".join(lines))
+    emit(as_json, report, "\n".join(lines))
 
 
 def _parse_rates(items: list[str]) -> dict[str, float]:
@@ -165,9 +142,9 @@ def ingest(
     from semesta.pipeline.ingest import ingest as run
     from semesta.pipeline.workspace import Workspace
 
-    report = run(folder, period, Workspace(workspace), replace=replace, progress=_progress())
+    report = run(folder, period, Workspace(workspace), replace=replace, progress=progress())
     document = report.as_dict()
-    _emit(as_json, document, ingest_table(document, lang))
+    emit(as_json, document, ingest_table(document, lang))
     if document["totals"]["files_refused"]:
         raise typer.Exit(3)
 
@@ -248,19 +225,23 @@ def demo(
 
     options = SynthOptions(population=population)
     exports = out / "ekspor"
-    progress = _progress()
+    report_progress = progress()
     typer.echo(
         f"1/2 Membuat ekspor sintetis Kab. Kotawaringin Timur ({number(population)} "
         f"penduduk) di {exports} ...",
         err=True,
     )
-    synth_report = synthesize(options, exports, progress=progress)
+    synth_report = synthesize(options, exports, progress=report_progress)
     typer.echo(f"2/2 Memuat ke workspace {out / 'workspace'} ...", err=True)
     report = run(
-        exports, options.period, Workspace(out / "workspace"), replace=True, progress=progress
+        exports,
+        options.period,
+        Workspace(out / "workspace"),
+        replace=True,
+        progress=report_progress,
     )
     document = {"synth": synth_report, "ingest": report.as_dict()}
-    _emit(as_json, document, ingest_table(document["ingest"], lang))
+    emit(as_json, document, ingest_table(document["ingest"], lang))
 
 
 @app.command()
@@ -273,7 +254,7 @@ def aturan(
     """Aturan yang berlaku pada suatu tanggal, dengan sumbernya / rules in force on a date."""
     from semesta.core import rules
 
-    day = _date(on)
+    day = parse_date(on)
     document = []
     for file_name in rules.packaged_rule_files():
         rule_file = rules.packaged_rules(file_name.removesuffix(".toml"))
@@ -286,7 +267,7 @@ def aturan(
                         "series": series,
                         "effective_from": version.effective_from,
                         "effective_to": version.effective_to,
-                        "values": _plain(dict(version.values)),
+                        "values": plain(dict(version.values)),
                         "source": version.source,
                     }
                 )
@@ -297,32 +278,7 @@ def aturan(
         f"    sumber: {d['source'][:200]}"
         for d in document
     )
-    _emit(as_json, document, human)
-
-
-def _date(text: str) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise SemestaError(
-            Bilingual(
-                f"Tanggal '{text}' tidak valid: tulis YYYY-MM-DD.",
-                f"Date '{text}' is not valid: write YYYY-MM-DD.",
-            )
-        ) from None
-
-
-def _plain(value: Any) -> Any:
-    """Rule values (dataclasses, Decimals, tuples) as JSON-ready data."""
-    if hasattr(value, "__dataclass_fields__"):
-        return {k: _plain(v) for k, v in vars(value).items() if v is not None}
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return str(value) if not isinstance(value, int | str | bool) else value
+    emit(as_json, document, human)
 
 
 @app.command()
@@ -335,7 +291,7 @@ def nik(
     """Periksa dan jelaskan satu NIK / check and explain one NIK (nothing is logged)."""
     from semesta.core.identifiers import parse_nik
 
-    result = parse_nik(value, as_of=_date(as_of))
+    result = parse_nik(value, as_of=parse_date(as_of))
     document = {
         "status": result.status,
         "nik": result.nik,
@@ -347,7 +303,7 @@ def nik(
         "birth_date": result.birth_date,
         "century_ambiguous": result.century_ambiguous,
     }
-    _emit(as_json, document, result.message.en if lang == "en" else result.message.id)
+    emit(as_json, document, result.message.en if lang == "en" else result.message.id)
     if result.status == "rejected":
         raise typer.Exit(1)
 
@@ -374,10 +330,13 @@ def wilayah(
         if r
     ]
     human = "\n".join(f"{d['code']:<14} {d['kind']:<10} {' › '.join(d['path'])}" for d in document)
-    _emit(as_json, document, human or "Tidak ditemukan / not found")
+    emit(as_json, document, human or "Tidak ditemukan / not found")
     if not document:
         raise typer.Exit(1)
 
+
+# Command groups, one module each under semesta.commands (see docs/architecture.md).
+# (registered here)
 
 if __name__ == "__main__":
     main()
