@@ -226,7 +226,8 @@ DTSEN = Layout(
             "tanggal_data", "date", "TANGGAL DATA", "PER TANGGAL", "TGL PEMUTAKHIRAN", "POSISI DATA"
         ),
     ),
-    row_needs_any=("nik",),
+    # A row whose NIK Excel destroyed still has its KK and name: reconciliation links it.
+    row_needs_any=("nik", "no_kk"),
 )
 
 ASN = Layout(

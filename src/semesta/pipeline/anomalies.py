@@ -1,0 +1,199 @@
+"""Findings: run every anomaly rule in force (``data/rules/anomalies.toml``) over the linked
+tables of a period and store each finding with its rule code, severity, evidence, action, the
+office that acts and the monthly Rupiah the Pemda stops paying when it is acted on.
+
+``reconcile`` is the whole job: link (``pipeline/link.py``), then the rules, in one call.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+
+from semesta.core import rules
+from semesta.core.regions import regions
+from semesta.pipeline.link import LinkReport, link, period_end
+from semesta.pipeline.workspace import Workspace, one
+
+Progress = Callable[[str], None]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS finding (
+    period VARCHAR, rule_code VARCHAR, severity VARCHAR, office VARCHAR, sheet VARCHAR,
+    person_id VARCHAR, kode_desa VARCHAR, record VARCHAR, evidence VARCHAR, action_id VARCHAR,
+    action_en VARCHAR, monthly_rupiah BIGINT);
+"""
+
+# The views every rule's SQL may use (see the header of anomalies.toml).
+_VIEWS = """
+CREATE OR REPLACE TEMP VIEW p AS SELECT * FROM person WHERE period = $period;
+CREATE OR REPLACE TEMP VIEW m AS SELECT * FROM membership WHERE period = $period;
+CREATE OR REPLACE TEMP VIEW r AS
+  SELECT i.*, f.file_name, f.file_name || ' baris ' || i.row_number AS record
+  FROM identity i JOIN files f USING (file_id) WHERE i.period = $period;
+CREATE OR REPLACE TEMP VIEW q AS
+  SELECT file_id, row_number, value, 'diperbaiki: ' || repaired AS outcome, reason_code
+  FROM repairs WHERE column_name = 'nik' AND file_id IN (SELECT file_id FROM files
+                                                         WHERE period = $period)
+  UNION ALL
+  SELECT file_id, row_number, value, 'ditolak' AS outcome, reason_code
+  FROM quarantine WHERE column_name = 'nik' AND scope = 'value' AND period = $period;
+"""
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    office: str
+    sheet: str
+    title_id: str
+    title_en: str
+    action_id: str
+    action_en: str
+    sql: str
+    source: str
+
+
+@dataclass
+class ReconcileReport:
+    link: LinkReport
+    rupiah_rate: int
+    rules: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "period": self.link.period,
+            "kabupaten": self.link.kabupaten,
+            "linkage": self.link.as_dict(),
+            "pemda_rate": self.rupiah_rate,
+            "rules": self.rules,
+            "monthly_rupiah_total": sum(r["monthly_rupiah"] for r in self.rules),
+        }
+
+
+def rules_in_force(on: date) -> list[Rule]:
+    """Every anomaly rule in force on ``on``, in the order of the rule file."""
+    catalogue = rules.packaged_rules("anomalies")
+    found = []
+    for code in catalogue.series:
+        version = catalogue.find(code, on)
+        if version is None:
+            continue
+        found.append(
+            Rule(
+                code=code,
+                **{
+                    key: version.text(key)
+                    for key in (
+                        "severity",
+                        "office",
+                        "sheet",
+                        "title_id",
+                        "title_en",
+                        "action_id",
+                        "action_en",
+                        "sql",
+                    )
+                },
+                source=version.source,
+            )
+        )
+    return found
+
+
+def reconcile(
+    workspace: Workspace, period: str, progress: Progress | None = None
+) -> ReconcileReport:
+    """Link the period's records, then store every finding of every rule in force."""
+    say = progress or (lambda message: None)
+    linked = link(workspace, period, progress=say)
+    end = period_end(period)
+    kabupaten = regions().get(linked.kabupaten)
+    rate = rules.pemda_rate(kabupaten.code if kabupaten else linked.kabupaten, end)
+    db = workspace.connect()
+    try:
+        report = ReconcileReport(linked, rate)
+        db.execute("BEGIN TRANSACTION")
+        db.execute(SCHEMA)
+        db.execute("DELETE FROM finding WHERE period = ?", [period])
+        _views(db, period)
+        for rule in rules_in_force(end):
+            say(f"aturan / rule {rule.code}")
+            report.rules.append(_run(db, rule, period, end, linked.kabupaten, rate))
+        db.execute("COMMIT")
+        return report
+    except BaseException:
+        try:
+            db.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # no transaction open
+        raise
+    finally:
+        db.close()
+
+
+def _views(db: duckdb.DuckDBPyConnection, period: str) -> None:
+    literal = period.replace("'", "")
+    for statement in _VIEWS.replace("$period", f"'{literal}'").split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _run(
+    db: duckdb.DuckDBPyConnection, rule: Rule, period: str, end: date, kabupaten: str, rate: int
+) -> dict:
+    desil_max = max(rules.desil_range("pbi_jk", end)) if _dtsen_in_force(end) else 0
+    sql = rule.sql.format(
+        period=period,
+        period_end=f"DATE '{end.isoformat()}'",
+        kabupaten=kabupaten,
+        desil_max=desil_max,
+    )
+    db.execute(
+        f"""
+        INSERT INTO finding
+        SELECT ?, ?, ?, ?, ?, person_id, kode_desa, record, CAST(evidence AS VARCHAR), ?, ?,
+               CASE WHEN pemda_paid THEN ? ELSE 0 END
+        FROM ({sql}) AS found(person_id, kode_desa, record, evidence, pemda_paid)
+        """,
+        [
+            period,
+            rule.code,
+            rule.severity,
+            rule.office,
+            rule.sheet,
+            rule.action_id,
+            rule.action_en,
+            rate,
+        ],
+    )
+    count, rupiah = one(
+        db,
+        "SELECT count(*), COALESCE(sum(monthly_rupiah), 0) FROM finding "
+        "WHERE period = ? AND rule_code = ?",
+        [period, rule.code],
+    )
+    return {
+        "rule_code": rule.code,
+        "title_id": rule.title_id,
+        "title_en": rule.title_en,
+        "severity": rule.severity,
+        "office": rule.office,
+        "sheet": rule.sheet,
+        "findings": int(count),
+        "monthly_rupiah": int(rupiah),
+        "source": rule.source,
+    }
+
+
+def _dtsen_in_force(on: date) -> bool:
+    return rules.packaged_rules("dtsen").find("pbi_jk", on) is not None
+
+
+def evidence(text: str | None) -> dict:
+    return json.loads(text) if text else {}

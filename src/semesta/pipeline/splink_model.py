@@ -1,0 +1,113 @@
+"""The probabilistic pass: link the residue (records whose NIK is damaged or not in the DKB) to
+DKB residents with Splink on DuckDB.
+
+The model is data, in Splink's own declarative format (``data/linkage/model.json``):
+comparisons on NIK, name, birth date, sex, KK and desa, the blocking rules that keep the pairs
+bounded, and the m probabilities (how often true matches agree at each level) estimated from
+labelled synthetic pairs by ``scripts/train_linkage.py``. The u probabilities (how often
+strangers agree) depend on the Pemda's own population, so they are estimated on each run by
+random sampling. The thresholds (``data/linkage/thresholds.toml``) were chosen on labelled data
+by ``bench/reconcile.py``: at or above ``auto`` a link is applied, from ``review`` it is listed
+for a person to decide, below it the record stays unlinked.
+
+Splink runs in its own in-memory DuckDB, so its working tables never reach the workspace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tomllib
+from functools import cache
+from importlib import resources
+
+import duckdb
+import pyarrow as pa
+
+RESULT_SCHEMA = pa.schema(
+    [
+        ("unique_id", pa.string()),
+        ("candidate_id", pa.string()),
+        ("person_id", pa.string()),
+        ("match_probability", pa.float64()),
+    ]
+)
+_COLUMNS = "unique_id, nik, nik_stem, nama, no_kk, tanggal_lahir, jenis_kelamin, kode_desa"
+
+
+@cache
+def model_settings() -> dict:
+    text = resources.files("semesta.data").joinpath("linkage/model.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def thresholds() -> tuple[float, float]:
+    """(auto, review) match probabilities."""
+    text = resources.files("semesta.data").joinpath("linkage/thresholds.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    return float(data["auto"]), float(data["review"])
+
+
+def link_residue(
+    db: duckdb.DuckDBPyConnection,
+    residue: str,
+    candidates: str,
+    settings: dict | None = None,
+    keep_below: float | None = None,
+) -> pa.Table:
+    """The best DKB candidate of each residue record, with its match probability.
+
+    Only pairs at or above the review threshold (``keep_below`` overrides it, for the
+    benchmark's threshold sweep) are returned; one row per residue record at most.
+    """
+    left = db.sql(f"SELECT {_COLUMNS} FROM {residue}").to_arrow_table()
+    right = db.sql(f"SELECT {_COLUMNS} FROM {candidates}").to_arrow_table()
+    floor = thresholds()[1] if keep_below is None else keep_below
+    return predict(left, right, settings or model_settings(), floor)
+
+
+def predict(left: pa.Table, right: pa.Table, settings: dict, floor: float) -> pa.Table:
+    if left.num_rows == 0 or right.num_rows == 0:
+        return RESULT_SCHEMA.empty_table()
+    from splink import DuckDBAPI, Linker
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.register("left_arrow", left)
+        con.register("right_arrow", right)
+        con.execute("CREATE TABLE residue_records AS SELECT * FROM left_arrow")
+        con.execute("CREATE TABLE dkb_records AS SELECT * FROM right_arrow")
+        api = DuckDBAPI(con)
+        tables = [
+            api.register("residue_records", table_name="residue"),
+            api.register("dkb_records", table_name="dkb"),
+        ]
+        model = dict(settings)
+        # Prior: each residue record is at most one of the DKB's residents.
+        model["probability_two_random_records_match"] = 1.0 / max(right.num_rows, 2)
+        linker = Linker(tables, model, log_level=None)
+        linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+        pairs = linker.inference.predict(threshold_match_probability=floor)
+        best = con.sql(
+            f"""
+            WITH pair AS (  -- DKB ids start with 'dkb:'; Splink may put either side left
+              SELECT CASE WHEN dkb_left THEN unique_id_r ELSE unique_id_l END AS unique_id,
+                     CASE WHEN dkb_left THEN unique_id_l ELSE unique_id_r END AS candidate_id,
+                     CASE WHEN dkb_left THEN nik_l ELSE nik_r END AS candidate_nik,
+                     match_probability
+              FROM (SELECT *, starts_with(unique_id_l, 'dkb:') AS dkb_left
+                    FROM {pairs.physical_name}))
+            SELECT unique_id, candidate_id,
+                   COALESCE(candidate_nik, 'baris:' || candidate_id) AS person_id,
+                   match_probability
+            FROM pair
+            QUALIFY row_number() OVER (PARTITION BY unique_id
+                                       ORDER BY match_probability DESC, candidate_id) = 1
+            """
+        ).to_arrow_table()
+        return best.cast(RESULT_SCHEMA)
+    finally:
+        con.close()
