@@ -31,6 +31,17 @@ def small_ingested(small_exports, tmp_path_factory):
     return workspace, report
 
 
+@pytest.fixture(scope="session")
+def small_reconciled(small_ingested, tmp_path_factory) -> Workspace:
+    """A copy of the small workspace, reconciled (person, membership, finding tables)."""
+    from semesta.pipeline.anomalies import reconcile
+
+    workspace = Workspace(tmp_path_factory.mktemp("reconciled") / "workspace")
+    shutil.copytree(small_ingested[0].path, workspace.path)
+    reconcile(workspace, SMALL.period)
+    return workspace
+
+
 @pytest.fixture
 def exports_copy(small_exports, tmp_path) -> Path:
     """A private copy of the small exports (without truth/), safe to modify."""

@@ -336,7 +336,9 @@ def wilayah(
 
 
 # Command groups, one module each under semesta.commands (see docs/architecture.md).
-# (registered here)
+from semesta.commands import reconcile as _reconcile  # noqa: E402
+
+app.command(name="reconcile")(_reconcile.reconcile)
 
 if __name__ == "__main__":
     main()

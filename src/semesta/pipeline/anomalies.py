@@ -7,6 +7,7 @@ office that acts and the monthly Rupiah the Pemda stops paying when it is acted 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ class ReconcileReport:
     link: LinkReport
     rupiah_rate: int
     rules: list[dict] = field(default_factory=list)
+    monthly_rupiah_total: int = 0  # each Pemda payment once, however many rules flag it
 
     def as_dict(self) -> dict:
         return {
@@ -72,7 +74,7 @@ class ReconcileReport:
             "linkage": self.link.as_dict(),
             "pemda_rate": self.rupiah_rate,
             "rules": self.rules,
-            "monthly_rupiah_total": sum(r["monthly_rupiah"] for r in self.rules),
+            "monthly_rupiah_total": self.monthly_rupiah_total,
         }
 
 
@@ -125,13 +127,19 @@ def reconcile(
         for rule in rules_in_force(end):
             say(f"aturan / rule {rule.code}")
             report.rules.append(_run(db, rule, period, end, linked.kabupaten, rate))
+        # A duplicate row is a payment of its own; every other finding ends the person's one.
+        payments = one(
+            db,
+            "SELECT count(DISTINCT CASE WHEN rule_code = 'duplikat_baris' THEN record "
+            "ELSE person_id END) FROM finding WHERE period = ? AND monthly_rupiah > 0",
+            [period],
+        )[0]
+        report.monthly_rupiah_total = int(payments) * rate
         db.execute("COMMIT")
         return report
     except BaseException:
-        try:
+        with contextlib.suppress(duckdb.Error):  # no transaction open yet
             db.execute("ROLLBACK")
-        except duckdb.Error:
-            pass  # no transaction open
         raise
     finally:
         db.close()

@@ -18,6 +18,7 @@ else ``kartu:<BPJS card number>``, else ``baris:<layout>:<file>:<row>``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -25,15 +26,21 @@ from datetime import date
 import duckdb
 
 from semesta.core.text import Bilingual, SemestaError
-from semesta.pipeline.workspace import Workspace, check_period, one
+from semesta.pipeline import normalize
+from semesta.pipeline.layouts import LAYOUT_BY_NAME
+from semesta.pipeline.workspace import Workspace, check_period, ensure_layout_table, one
 
 Progress = Callable[[str], None]
 
-# What each source says about a person, in one shape. ``nik_stem``: the 12 digits (region,
-# kecamatan, birth date) of a NIK Excel rounded, which survive the rounding (reference §3.1).
+# What each source says about a person, in one shape. ``nik_stem``: the leading digits of the
+# NIK that are certain: 12 (region, kecamatan, birth date) of a NIK whose tail Excel rounded,
+# the mantissa's digits of one Excel wrote in scientific notation (reference §3.1).
 _COMMON = """
     nik, CASE WHEN nik IS NOT NULL THEN substr(nik, 1, 12)
-              WHEN regexp_full_match(trim(nik_asli), '[0-9]{{16}}') THEN substr(trim(nik_asli), 1, 12)
+              WHEN regexp_full_match(trim(nik_asli), '[0-9]{{16}}')
+              THEN substr(trim(nik_asli), 1, 12)
+              WHEN regexp_full_match(trim(nik_asli), '[1-9][.,][0-9]+[eE][+]?15')
+              THEN regexp_replace(regexp_extract(trim(nik_asli), '^[1-9][.,][0-9]+'), '[.,]', '')
          END AS nik_stem,
     upper(trim(regexp_replace(nama, '\\s+', ' ', 'g'))) AS nama
 """
@@ -44,7 +51,8 @@ _RECORDS = {
     "COALESCE(jenis_kelamin, nik_jenis_kelamin), NULL, no_kartu",
     "dtsen": "no_kk, nik_tanggal_lahir, nik_jenis_kelamin, NULL, NULL",
     "kematian": "NULL, nik_tanggal_lahir, nik_jenis_kelamin, NULL, NULL",
-    "pegawai_asn": "NULL, COALESCE(tanggal_lahir, nik_tanggal_lahir), nik_jenis_kelamin, NULL, NULL",
+    "pegawai_asn": "NULL, COALESCE(tanggal_lahir, nik_tanggal_lahir), nik_jenis_kelamin, "
+    "NULL, NULL",
     "perangkat_desa": "NULL, nik_tanggal_lahir, nik_jenis_kelamin, kode_desa, NULL",
     "pekerja_badan_usaha": "NULL, COALESCE(tanggal_lahir, nik_tanggal_lahir), "
     "nik_jenis_kelamin, NULL, NULL",
@@ -89,6 +97,8 @@ _GROUP_ORDER = (
     "CASE segmen_kelompok WHEN 'PPU_PN' THEN 1 WHEN 'PPU_BU' THEN 2 "
     "WHEN 'PBI_APBN' THEN 3 WHEN 'BP' THEN 4 WHEN 'PBPU_MANDIRI' THEN 5 ELSE 6 END"
 )
+# A membership's rank for the person's summary: active ones first, then by the order above.
+_RANK = f"(NOT aktif)::INT * 10 + {_GROUP_ORDER}"
 
 
 @dataclass(frozen=True)
@@ -122,6 +132,7 @@ def link(workspace: Workspace, period: str, progress: Progress | None = None) ->
     db = workspace.connect()
     try:
         kabupaten = _kabupaten(db, period)
+        _ensure_source_tables(db, period)
         say("rekaman / records")
         _records(db, period)
         say("pencocokan NIK / exact NIK pass")
@@ -151,10 +162,8 @@ def link(workspace: Workspace, period: str, progress: Progress | None = None) ->
         db.unregister("splink_links")
         return counts
     except BaseException:
-        try:
+        with contextlib.suppress(duckdb.Error):  # no transaction open yet
             db.execute("ROLLBACK")
-        except duckdb.Error:
-            pass  # no transaction open yet
         raise
     finally:
         db.close()
@@ -164,8 +173,8 @@ def _kabupaten(db: duckdb.DuckDBPyConnection, period: str) -> str:
     """The kabupaten of the workspace: where most DKB residents of the period live."""
     rows = (
         db.execute(
-            "SELECT substr(kode_desa, 1, 4), count(*) FROM dkb WHERE period = ? AND kode_desa IS NOT "
-            "NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1",
+            "SELECT substr(kode_desa, 1, 4), count(*) FROM dkb WHERE period = ? "
+            "AND kode_desa IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1",
             [period],
         ).fetchall()
         if _has_table(db, "dkb")
@@ -181,6 +190,14 @@ def _kabupaten(db: duckdb.DuckDBPyConnection, period: str) -> str:
     return str(rows[0][0])
 
 
+def _ensure_source_tables(db: duckdb.DuckDBPyConnection, period: str) -> None:
+    """An export never loaded (no death list this month) is an empty table, not an error."""
+    as_of = period_end(period)
+    for name in RECORD_LAYOUTS:
+        layout = LAYOUT_BY_NAME[name]
+        ensure_layout_table(db, layout, normalize.typed_columns(layout, as_of))
+
+
 def _has_table(db: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(one(db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name])[0])
 
@@ -188,7 +205,8 @@ def _has_table(db: duckdb.DuckDBPyConnection, name: str) -> bool:
 def _records(db: duckdb.DuckDBPyConnection, period: str) -> None:
     parts = [
         f"SELECT '{layout}:' || file_id || ':' || row_number AS unique_id, '{layout}' AS layout, "
-        f"file_id, row_number, {_COMMON.format()}, {columns} FROM {layout} WHERE period = '{period}'"
+        f"file_id, row_number, {_COMMON.format()}, {columns} "
+        f"FROM {layout} WHERE period = '{period}'"
         for layout, columns in _RECORDS.items()
         if _has_table(db, layout)
     ]
@@ -256,7 +274,8 @@ def _person(db: duckdb.DuckDBPyConnection, period: str, kabupaten: str) -> None:
           FROM dkb d JOIN ids i ON i.layout = 'dkb' AND i.file_id = d.file_id
            AND i.row_number = d.row_number
           WHERE d.period = $period
-          QUALIFY row_number() OVER (PARTITION BY i.person_id ORDER BY d.file_id, d.row_number) = 1),
+          QUALIFY row_number() OVER (PARTITION BY i.person_id
+                                     ORDER BY d.file_id, d.row_number) = 1),
         named AS (  -- the best name, birth date, sex and NIK for people outside the DKB
           SELECT i.person_id, max(r.nik) AS nik, max(r.nama) AS nama,
                  max(r.tanggal_lahir) AS tanggal_lahir, max(r.jenis_kelamin) AS jenis_kelamin,
@@ -268,7 +287,7 @@ def _person(db: duckdb.DuckDBPyConnection, period: str, kabupaten: str) -> None:
           FROM kematian k JOIN ids i ON i.layout = 'kematian' AND i.file_id = k.file_id
            AND i.row_number = k.row_number WHERE k.period = $period GROUP BY ALL),
         welfare AS (
-          SELECT i.person_id, arg_max(t.desil, t.tanggal_data) AS desil
+          SELECT i.person_id, arg_max(t.desil, COALESCE(t.tanggal_data, DATE '1900-01-01')) AS desil
           FROM dtsen t JOIN ids i ON i.layout = 'dtsen' AND i.file_id = t.file_id
            AND i.row_number = t.row_number WHERE t.period = $period GROUP BY ALL),
         workers AS (
@@ -290,13 +309,13 @@ def _person(db: duckdb.DuckDBPyConnection, period: str, kabupaten: str) -> None:
           GROUP BY person_id),
         members AS (
           SELECT person_id, count(*) AS memberships, bool_or(aktif) AS active,
-                 arg_min(segmen_kelompok, (NOT aktif)::INT * 10 + {_GROUP_ORDER}) AS segmen_kelompok,
-                 arg_min(kelas, (NOT aktif)::INT * 10 + {_GROUP_ORDER}) AS kelas,
-                 arg_min(status_peserta, (NOT aktif)::INT * 10 + {_GROUP_ORDER}) AS status_peserta,
-                 arg_min(keterangan_status, (NOT aktif)::INT * 10 + {_GROUP_ORDER}) AS keterangan,
-                 arg_min(kode_faskes, (NOT aktif)::INT * 10 + {_GROUP_ORDER}) AS kode_faskes,
-                 arg_min(nama_faskes, (NOT aktif)::INT * 10 + {_GROUP_ORDER}) AS nama_faskes,
-                 arg_min(no_kartu, (NOT aktif)::INT * 10 + {_GROUP_ORDER}) AS no_kartu
+                 arg_min(segmen_kelompok, {_RANK}) AS segmen_kelompok,
+                 arg_min(kelas, {_RANK}) AS kelas,
+                 arg_min(status_peserta, {_RANK}) AS status_peserta,
+                 arg_min(keterangan_status, {_RANK}) AS keterangan,
+                 arg_min(kode_faskes, {_RANK}) AS kode_faskes,
+                 arg_min(nama_faskes, {_RANK}) AS nama_faskes,
+                 arg_min(no_kartu, {_RANK}) AS no_kartu
           FROM membership WHERE period = $period GROUP BY person_id),
         everyone AS (SELECT DISTINCT person_id FROM ids)
         SELECT $period, e.person_id,

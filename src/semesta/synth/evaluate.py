@@ -96,7 +96,8 @@ def linkage_score(db: duckdb.DuckDBPyConnection, truth: Path, period: str) -> Sc
           FROM scored_record r LEFT JOIN person_truth pt USING (person_id)
           WHERE r.layout <> 'dkb' AND r.link_method <> 'nik')
         SELECT count(*) FILTER (link_method = 'splink' AND linked_truth = truth_person),
-               count(*) FILTER (link_method = 'splink' AND linked_truth IS DISTINCT FROM truth_person),
+               count(*) FILTER (link_method = 'splink'
+                                AND linked_truth IS DISTINCT FROM truth_person),
                count(*) FILTER (link_method <> 'splink' AND linkable)
         FROM residue
         """

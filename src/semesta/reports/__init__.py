@@ -1,0 +1,1 @@
+"""Formatted outputs (Excel workbooks, PDF letters) built from the workspace."""
