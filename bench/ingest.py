@@ -16,27 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
-import resource
 import shutil
 import sys
 import time
 from pathlib import Path
 
-
-def _synthesize(population: int, out: Path) -> float:
-    from semesta.synth.exports import synthesize
-    from semesta.synth.options import SynthOptions
-
-    marker = out.with_suffix(".json")
-    if marker.exists() and json.loads(marker.read_text()).get("population") == population:
-        return float("nan")
-    shutil.rmtree(out, ignore_errors=True)
-    start = time.perf_counter()
-    report = synthesize(SynthOptions(population=population, seed=1), out)
-    elapsed = time.perf_counter() - start
-    marker.write_text(json.dumps(report))
-    return elapsed
+from harness import measure, peak_mb, synthesize
 
 
 def _run_semesta(exports: str, workspace: str, queue) -> None:
@@ -49,7 +34,7 @@ def _run_semesta(exports: str, workspace: str, queue) -> None:
     elapsed = time.perf_counter() - start
     totals = report.totals()
     queue.put(
-        {"seconds": elapsed, "rows": totals["rows_read"], "totals": totals, "peak_mb": _peak_mb()}
+        {"seconds": elapsed, "rows": totals["rows_read"], "totals": totals, "peak_mb": peak_mb()}
     )
 
 
@@ -80,22 +65,7 @@ def _run_pandas(exports: str, queue) -> None:
                     path, sheet_name=sheet.name, dtype=str, skiprows=sheet.header_row - 1
                 )
                 rows += len(frame)
-    queue.put({"seconds": time.perf_counter() - start, "rows": rows, "peak_mb": _peak_mb()})
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-
-
-def _measure(target, *args) -> dict:
-    """Run ``target`` in a fresh interpreter (spawn) so its peak memory is its own."""
-    context = mp.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=target, args=(*args, queue))
-    process.start()
-    result = queue.get()
-    process.join()
-    return result
+    queue.put({"seconds": time.perf_counter() - start, "rows": rows, "peak_mb": peak_mb()})
 
 
 def main() -> None:
@@ -106,11 +76,11 @@ def main() -> None:
     args = parser.parse_args()
 
     exports = args.out / f"synth-{args.population}"
-    synth_seconds = _synthesize(args.population, exports)
-    semesta = _measure(_run_semesta, str(exports), str(args.out / f"workspace-{args.population}"))
+    synth_seconds = synthesize(args.population, exports)
+    semesta = measure(_run_semesta, str(exports), str(args.out / f"workspace-{args.population}"))
     result = {"population": args.population, "synth_seconds": synth_seconds, "semesta": semesta}
     if not args.skip_pandas:
-        result["pandas"] = _measure(_run_pandas, str(exports))
+        result["pandas"] = measure(_run_pandas, str(exports))
         result["speedup"] = result["pandas"]["seconds"] / semesta["seconds"]
     _print(result)
     json.dump(result, sys.stderr)

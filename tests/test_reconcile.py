@@ -123,6 +123,7 @@ def tiny(tmp_path_factory) -> Workspace:
                 _bpjs_row(
                     "0000000000017", "6202061501800000", "OKI SAPUTRA", "1980-01-15", "PBI JK"
                 ),
+                _bpjs_row("0000000000018", ADI, "SITI AMINAH", "1980-01-01", "PBI JK"),
             ]
         )
         + "\n",
@@ -167,6 +168,7 @@ def flagged(workspace: Workspace, rule: str) -> set[str]:
     [
         ("nik_rusak", {OKI}),
         ("nik_tidak_di_dkb", {NOPI}),
+        ("nik_milik_orang_lain", {None}),  # SITI AMINAH typed ADI's NIK: not in the DKB
         ("duplikat_baris", {MAMAN}),
         ("duplikat_orang", {LUKMAN}),
         ("meninggal_masih_aktif", {BUDI, CANDRA}),
@@ -199,6 +201,7 @@ def test_a_damaged_nik_and_a_mistyped_nik_are_linked_to_the_resident_by_splink(t
         db.close()
     assert links == [
         (NOPI, NOPI, "none"),
+        (ADI, "kartu:0000000000018", "none"),  # SITI AMINAH: ADI's NIK, another name
         (LUKMAN_MISTYPED, LUKMAN, "splink"),
         ("6202061501800000", OKI, "splink"),
     ]

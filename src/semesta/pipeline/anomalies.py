@@ -36,6 +36,7 @@ CREATE OR REPLACE TEMP VIEW m AS SELECT * FROM membership WHERE period = $period
 CREATE OR REPLACE TEMP VIEW r AS
   SELECT i.*, f.file_name, f.file_name || ' baris ' || i.row_number AS record
   FROM identity i JOIN files f USING (file_id) WHERE i.period = $period;
+CREATE OR REPLACE TEMP VIEW n AS SELECT * FROM nik_conflict WHERE period = $period;
 CREATE OR REPLACE TEMP VIEW q AS
   SELECT file_id, row_number, value, 'diperbaiki: ' || repaired AS outcome, reason_code
   FROM repairs WHERE column_name = 'nik' AND file_id IN (SELECT file_id FROM files

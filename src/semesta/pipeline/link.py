@@ -42,8 +42,29 @@ _COMMON = """
               WHEN regexp_full_match(trim(nik_asli), '[1-9][.,][0-9]+[eE][+]?15')
               THEN regexp_replace(regexp_extract(trim(nik_asli), '^[1-9][.,][0-9]+'), '[.,]', '')
          END AS nik_stem,
-    upper(trim(regexp_replace(nama, '\\s+', ' ', 'g'))) AS nama
+    {_NAME_KEY} AS nama
 """
+# Names are compared in one spelling: upper case, single spaces, no dots, and the abbreviations
+# that Indonesian registers use for the commonest name elements written out (MOH., M., MUH.,
+# MOCH. → MUHAMMAD; ABD. → ABDUL), so that "M. KUSUMA" and "MUHAMMAD KUSUMA" agree.
+_ABBREVIATIONS = (
+    (
+        r"^M |\b(MOCH|MOH|MOHD|MUH|MUHD|MHD|MUHAMAD|MOHAMMAD|MOHAMAD|MOCHAMMAD|MOCHAMAD)\b",
+        "MUHAMMAD",
+    ),
+    (r"\bABD\b", "ABDUL"),
+)
+
+
+def _name_key(column: str) -> str:
+    key = f"upper(regexp_replace(COALESCE({column}, ''), '[.,]', ' ', 'g'))"
+    key = f"trim(regexp_replace({key}, '\\s+', ' ', 'g'))"
+    for pattern, replacement in _ABBREVIATIONS:
+        key = f"regexp_replace({key}, '{pattern}', '{replacement} ', 'g')"
+    return f"NULLIF(trim(regexp_replace({key}, '\\s+', ' ', 'g')), '')"
+
+
+_NAME_KEY = _name_key("nama")
 _RECORDS = {
     "dkb": "no_kk, COALESCE(tanggal_lahir, nik_tanggal_lahir) AS tanggal_lahir, "
     "COALESCE(jenis_kelamin, nik_jenis_kelamin) AS jenis_kelamin, kode_desa, NULL AS no_kartu",
@@ -85,11 +106,16 @@ CREATE TABLE IF NOT EXISTS person (
     desil INTEGER, formal_worker VARCHAR, employer VARCHAR, registered BOOLEAN, active BOOLEAN,
     memberships INTEGER, segmen_kelompok VARCHAR, kelas INTEGER, status_peserta VARCHAR,
     keterangan_status VARCHAR, kode_faskes VARCHAR, nama_faskes VARCHAR, no_kartu VARCHAR);
+CREATE TABLE IF NOT EXISTS nik_conflict (
+    period VARCHAR, layout VARCHAR, file_id INTEGER, row_number BIGINT, nik VARCHAR,
+    record_nama VARCHAR, dkb_nama VARCHAR);
 CREATE TABLE IF NOT EXISTS link_run (
     period VARCHAR, kabupaten VARCHAR, records BIGINT, exact BIGINT, residue BIGINT,
     splink_linked BIGINT, review BIGINT, unlinked BIGINT, persons BIGINT, residents BIGINT,
     auto_threshold DOUBLE, review_threshold DOUBLE, linked_at TIMESTAMP DEFAULT now());
 """
+
+SCHEMA_TABLES = ("identity", "link_review", "membership", "person", "nik_conflict", "link_run")
 
 # Which group of an active membership counts for the person when there are several: the one
 # that pays for them (the Pemda's own list last, so funded-twice people show the other payer).
@@ -133,18 +159,8 @@ def link(workspace: Workspace, period: str, progress: Progress | None = None) ->
     try:
         kabupaten = _kabupaten(db, period)
         _ensure_source_tables(db, period)
-        say("rekaman / records")
-        _records(db, period)
-        say("pencocokan NIK / exact NIK pass")
-        db.execute(
-            "CREATE OR REPLACE TEMP TABLE dkb_record AS SELECT * FROM record "
-            "WHERE layout = 'dkb' QUALIFY row_number() OVER (PARTITION BY nik ORDER BY file_id, "
-            "row_number) = 1 OR nik IS NULL"
-        )
-        db.execute(
-            "CREATE OR REPLACE TEMP TABLE residue AS SELECT * FROM record r WHERE layout <> 'dkb' "
-            "AND (nik IS NULL OR nik NOT IN (SELECT nik FROM dkb_record WHERE nik IS NOT NULL))"
-        )
+        say("rekaman dan pencocokan NIK / records and the exact NIK pass")
+        prepare_residue(db, period)
         say("pencocokan probabilistik (Splink) / probabilistic linkage")
         links = splink_model.link_residue(db, "residue", "dkb_record")
         db.register("splink_links", links)
@@ -152,9 +168,14 @@ def link(workspace: Workspace, period: str, progress: Progress | None = None) ->
         say("orang / persons")
         db.execute("BEGIN TRANSACTION")
         db.execute(SCHEMA)
-        for table in ("identity", "link_review", "membership", "person", "link_run"):
+        for table in SCHEMA_TABLES:
             db.execute(f"DELETE FROM {table} WHERE period = ?", [period])
         _identity(db, period, auto, review)
+        db.execute(
+            "INSERT INTO nik_conflict SELECT ?, layout, file_id, row_number, person_id, "
+            "record_nama, dkb_nama FROM nik_match WHERE NOT names_agree",
+            [period],
+        )
         _membership(db, period)
         _person(db, period, kabupaten)
         counts = _counts(db, period, kabupaten, auto, review)
@@ -205,12 +226,50 @@ def _has_table(db: duckdb.DuckDBPyConnection, name: str) -> bool:
 def _records(db: duckdb.DuckDBPyConnection, period: str) -> None:
     parts = [
         f"SELECT '{layout}:' || file_id || ':' || row_number AS unique_id, '{layout}' AS layout, "
-        f"file_id, row_number, {_COMMON.format()}, {columns} "
+        f"file_id, row_number, {_COMMON.format(_NAME_KEY=_NAME_KEY)}, {columns} "
         f"FROM {layout} WHERE period = '{period}'"
         for layout, columns in _RECORDS.items()
         if _has_table(db, layout)
     ]
     db.execute(f"CREATE OR REPLACE TEMP TABLE record AS {' UNION ALL '.join(parts)}")
+
+
+def prepare_residue(db: duckdb.DuckDBPyConnection, period: str) -> None:
+    """Temp tables ``record``, ``dkb_record`` (one per NIK), ``nik_match``, ``exact_link`` and
+    ``residue``: everything the probabilistic pass needs."""
+    from semesta.pipeline import splink_model
+
+    _records(db, period)
+    db.execute(
+        "CREATE OR REPLACE TEMP TABLE dkb_record AS SELECT * FROM record "
+        "WHERE layout = 'dkb' QUALIFY row_number() OVER (PARTITION BY nik ORDER BY file_id, "
+        "row_number) = 1 OR nik IS NULL"
+    )
+    _exact(db, splink_model.exact_name_min())
+
+
+def _exact(db: duckdb.DuckDBPyConnection, name_min: float) -> None:
+    """The exact pass: a record whose NIK is a DKB resident's belongs to that resident, unless
+    the names disagree (Jaro-Winkler below ``name_min``): then the NIK is most likely someone
+    else's, typed by mistake (``nik_conflict``), and the record joins the residue."""
+    db.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE nik_match AS
+        SELECT r.unique_id, d.nik AS person_id, r.layout, r.file_id, r.row_number,
+               r.nama AS record_nama, d.nama AS dkb_nama,
+               r.layout = 'dkb' OR r.nama IS NULL OR d.nama IS NULL
+                 OR jaro_winkler_similarity(r.nama, d.nama) >= {name_min} AS names_agree
+        FROM record r JOIN dkb_record d ON d.nik = r.nik
+        """
+    )
+    db.execute(
+        "CREATE OR REPLACE TEMP TABLE exact_link AS "
+        "SELECT unique_id, person_id FROM nik_match WHERE names_agree"
+    )
+    db.execute(
+        "CREATE OR REPLACE TEMP TABLE residue AS SELECT * FROM record WHERE layout <> 'dkb' "
+        "AND unique_id NOT IN (SELECT unique_id FROM exact_link)"
+    )
 
 
 def _identity(db: duckdb.DuckDBPyConnection, period: str, auto: float, review: float) -> None:
@@ -219,16 +278,17 @@ def _identity(db: duckdb.DuckDBPyConnection, period: str, auto: float, review: f
         f"""
         INSERT INTO identity
         SELECT ?, r.layout, r.file_id, r.row_number,
-          CASE WHEN d.nik IS NOT NULL THEN d.nik
+          CASE WHEN e.person_id IS NOT NULL THEN e.person_id
                WHEN s.match_probability >= {auto} THEN s.person_id
-               WHEN r.nik IS NOT NULL THEN r.nik
+               WHEN r.nik IS NOT NULL AND c.unique_id IS NULL THEN r.nik  -- not a DKB NIK
                WHEN r.no_kartu IS NOT NULL THEN 'kartu:' || r.no_kartu
                ELSE 'baris:' || r.unique_id END,
-          CASE WHEN d.nik IS NOT NULL THEN 'nik'
+          CASE WHEN e.person_id IS NOT NULL THEN 'nik'
                WHEN s.match_probability >= {auto} THEN 'splink' ELSE 'none' END,
-          CASE WHEN d.nik IS NOT NULL THEN 1.0 ELSE s.match_probability END
+          CASE WHEN e.person_id IS NOT NULL THEN 1.0 ELSE s.match_probability END
         FROM record r
-        LEFT JOIN (SELECT nik FROM dkb_record WHERE nik IS NOT NULL) d ON d.nik = r.nik
+        LEFT JOIN exact_link e USING (unique_id)
+        LEFT JOIN nik_match c USING (unique_id)
         LEFT JOIN splink_links s ON s.unique_id = r.unique_id
         """,
         [period],
@@ -277,7 +337,9 @@ def _person(db: duckdb.DuckDBPyConnection, period: str, kabupaten: str) -> None:
           QUALIFY row_number() OVER (PARTITION BY i.person_id
                                      ORDER BY d.file_id, d.row_number) = 1),
         named AS (  -- the best name, birth date, sex and NIK for people outside the DKB
-          SELECT i.person_id, max(r.nik) AS nik, max(r.nama) AS nama,
+          SELECT i.person_id,
+                 max(r.nik) FILTER (r.unique_id NOT IN (SELECT unique_id FROM nik_match)) AS nik,
+                 max(r.nama) AS nama,
                  max(r.tanggal_lahir) AS tanggal_lahir, max(r.jenis_kelamin) AS jenis_kelamin,
                  max(r.no_kk) AS no_kk
           FROM ids i JOIN record r ON r.layout = i.layout AND r.file_id = i.file_id

@@ -42,11 +42,20 @@ def model_settings() -> dict:
 
 
 @cache
+def _threshold_file() -> dict:
+    text = resources.files("semesta.data").joinpath("linkage/thresholds.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
 def thresholds() -> tuple[float, float]:
     """(auto, review) match probabilities."""
-    text = resources.files("semesta.data").joinpath("linkage/thresholds.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+    data = _threshold_file()
     return float(data["auto"]), float(data["review"])
+
+
+def exact_name_min() -> float:
+    """The Jaro-Winkler similarity of names below which an exact NIK match is doubted."""
+    return float(_threshold_file()["exact_name_min"])
 
 
 def link_residue(
