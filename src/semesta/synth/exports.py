@@ -9,10 +9,12 @@ export; ``truth/`` records every injected anomaly and which person each exported
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -535,8 +537,24 @@ def _write_all(exports: list[Export], out: Path) -> list[Written]:
             jobs.append((export, file_name, sheets))
     workers = min(2, os.cpu_count() or 1)
     big_first = sorted(jobs, key=lambda j: -sum(t.num_rows for _, t in j[2]))
-    with ProcessPoolExecutor(workers) as pool:
-        for future in [pool.submit(_write_one, e, f, s, out) for e, f, s in big_first]:
+    # Writer processes are spawned, not forked, and get their rows as Arrow files on disk
+    # rather than pickled tables: a forked child would carry the whole population, and a
+    # pickled export one more copy of it per file.
+    with (
+        tempfile.TemporaryDirectory(dir=out, prefix=".menulis-") as staging,
+        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool,
+    ):
+        futures = []
+        for n, (export, file_name, sheets) in enumerate(big_first):
+            staged = []
+            for k, (sheet, table) in enumerate(sheets):
+                path = Path(staging) / f"{n}-{k}.arrow"
+                with pa.ipc.new_file(str(path), table.schema) as sink:
+                    sink.write_table(table)
+                staged.append((sheet, str(path)))
+            light = replace(export, table=export.table.slice(0, 0))
+            futures.append(pool.submit(_write_one, light, file_name, staged, out))
+        for future in futures:
             future.result()
     return written
 
@@ -578,7 +596,8 @@ def _visible(export: Export, table: pa.Table) -> pa.Table:
     return table.select(columns).rename_columns([export.headers[c] for c in columns])
 
 
-def _write_one(export: Export, file_name: str, sheets: list[tuple[str, pa.Table]], out: Path):
+def _write_one(export: Export, file_name: str, staged: list[tuple[str, str]], out: Path):
+    sheets = [(sheet, pa.ipc.open_file(pa.memory_map(path)).read_all()) for sheet, path in staged]
     if export.fmt == "csv":
         _write_csv(export, sheets[0][1], out / file_name)
     else:
@@ -621,20 +640,26 @@ def _write_xlsx(export: Export, sheets: list[tuple[str, pa.Table]], path: Path) 
         row += 1
         numeric = table["_numeric_nik"].to_numpy(zero_copy_only=False)
         nik_position = table.column_names.index("nik") if "nik" in table.column_names else -1
-        columns = [
-            _cells(export, name, table[name])
-            for name in table.column_names
-            if not name.startswith("_")
-        ]
-        for i, values in enumerate(zip(*columns, strict=True)):
-            cells = list(values)
-            if numeric[i]:
-                cells[nik_position] = float(cells[nik_position])
-            sheet.write_row(row + i, 0, cells)
+        start = 0
+        for batch in table.to_batches(max_chunksize=_CELL_BATCH):  # Python objects per batch
+            columns = [
+                _cells(export, name, batch.column(name))
+                for name in table.column_names
+                if not name.startswith("_")
+            ]
+            for i, values in enumerate(zip(*columns, strict=True), start=start):
+                cells = list(values)
+                if numeric[i]:
+                    cells[nik_position] = float(cells[nik_position])
+                sheet.write_row(row + i, 0, cells)
+            start += batch.num_rows
     workbook.close()
 
 
-def _cells(export: Export, name: str, column: pa.ChunkedArray) -> list:
+_CELL_BATCH = 65_536
+
+
+def _cells(export: Export, name: str, column: pa.Array | pa.ChunkedArray) -> list:
     """Python values for one column, in the cell type the real export uses."""
     values = column.to_pylist()
     if name in export.serial_columns:
