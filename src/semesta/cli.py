@@ -227,12 +227,12 @@ def demo(
     exports = out / "ekspor"
     report_progress = progress()
     typer.echo(
-        f"1/2 Membuat ekspor sintetis Kab. Kotawaringin Timur ({number(population)} "
+        f"1/3 Membuat ekspor sintetis Kab. Kotawaringin Timur ({number(population)} "
         f"penduduk) di {exports} ...",
         err=True,
     )
     synth_report = synthesize(options, exports, progress=report_progress)
-    typer.echo(f"2/2 Memuat ke workspace {out / 'workspace'} ...", err=True)
+    typer.echo(f"2/3 Memuat ke workspace {out / 'workspace'} ...", err=True)
     report = run(
         exports,
         options.period,
@@ -241,7 +241,24 @@ def demo(
         progress=report_progress,
     )
     document = {"synth": synth_report, "ingest": report.as_dict()}
+    document["reconcile"] = _demo_reconcile(out, options.period, report_progress)
     emit(as_json, document, ingest_table(document["ingest"], lang))
+
+
+def _demo_reconcile(out: Path, period: str, report_progress) -> dict:
+    from semesta.pipeline.anomalies import reconcile
+    from semesta.pipeline.workspace import Workspace
+    from semesta.reports.action_lists import write_reconciliation
+
+    typer.echo("3/3 Memadankan register, mencari anomali / reconciling ...", err=True)
+    workspace = Workspace(out / "workspace")
+    reconciled = reconcile(workspace, period, progress=report_progress)
+    db = workspace.connect(read_only=True)
+    try:
+        book = write_reconciliation(db, reconciled, out / "rekonsiliasi.xlsx")
+    finally:
+        db.close()
+    return reconciled.as_dict() | {"xlsx": str(book)}
 
 
 @app.command()
@@ -339,6 +356,14 @@ def wilayah(
 from semesta.commands import reconcile as _reconcile  # noqa: E402
 
 app.command(name="reconcile")(_reconcile.reconcile)
+
+from semesta.commands.uhc import uhc_app  # noqa: E402
+
+app.add_typer(uhc_app, name="uhc")
+
+from semesta.commands.budget import budget_app  # noqa: E402
+
+app.add_typer(budget_app, name="budget")
 
 if __name__ == "__main__":
     main()

@@ -137,13 +137,18 @@ def reconcile(
         )[0]
         report.monthly_rupiah_total = int(payments) * rate
         db.execute("COMMIT")
-        return report
     except BaseException:
         with contextlib.suppress(duckdb.Error):  # no transaction open yet
             db.execute("ROLLBACK")
         raise
     finally:
         db.close()
+    # Pages and commands read stored aggregates, never the raw rows: count them now.
+    from semesta.pipeline import uhc
+
+    say("agregat UHC / UHC aggregates")
+    uhc.compute(workspace, period)
+    return report
 
 
 def _views(db: duckdb.DuckDBPyConnection, period: str) -> None:
