@@ -643,7 +643,7 @@ def test_the_coverage_comes_from_the_stored_uhc_aggregate_when_issue_5_has_run(
     db = place.connect()
     try:
         db.execute(
-            "CREATE TABLE uhc_aggregate (period VARCHAR, level VARCHAR, kode VARCHAR, "
+            "CREATE OR REPLACE TABLE uhc_aggregate (period VARCHAR, level VARCHAR, kode VARCHAR, "
             "nama VARCHAR, kode_induk VARCHAR, segmen VARCHAR, population BIGINT, "
             "registered BIGINT, active BIGINT, pemda BIGINT, pbi_apbn BIGINT)"
         )

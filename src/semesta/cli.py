@@ -214,10 +214,14 @@ def ingest_table(document: dict, lang: str = "id") -> str:
 def demo(
     out: Annotated[Path, typer.Option(help="Folder demo")] = Path("demo"),
     population: Annotated[int, typer.Option(help="Jumlah penduduk")] = 454_515,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Jalankan aplikasi web / serve the app")
+    ] = True,
+    port: Annotated[int, typer.Option(help="Port aplikasi web")] = 8000,
     as_json: JsonOption = False,
     lang: LangOption = "id",
 ) -> None:
-    """Kabupaten contoh: buat, muat, laporkan / generate, ingest, report the default one."""
+    """Kabupaten contoh: buat, muat, terbitkan, sajikan / generate, ingest, publish, serve."""
     from semesta.pipeline.ingest import ingest as run
     from semesta.pipeline.workspace import Workspace
     from semesta.synth.exports import synthesize
@@ -227,12 +231,12 @@ def demo(
     exports = out / "ekspor"
     report_progress = progress()
     typer.echo(
-        f"1/3 Membuat ekspor sintetis Kab. Kotawaringin Timur ({number(population)} "
+        f"1/4 Membuat ekspor sintetis Kab. Kotawaringin Timur ({number(population)} "
         f"penduduk) di {exports} ...",
         err=True,
     )
     synth_report = synthesize(options, exports, progress=report_progress)
-    typer.echo(f"2/3 Memuat ke workspace {out / 'workspace'} ...", err=True)
+    typer.echo(f"2/4 Memuat ke workspace {out / 'workspace'} ...", err=True)
     report = run(
         exports,
         options.period,
@@ -242,7 +246,12 @@ def demo(
     )
     document = {"synth": synth_report, "ingest": report.as_dict()}
     document["reconcile"] = _demo_reconcile(out, options.period, report_progress)
-    emit(as_json, document, ingest_table(document["ingest"], lang))
+    from semesta.commands.web import demo_announce, demo_serve, demo_web
+
+    demo_web(out, options.period, port=port, document=document)
+    emit(as_json, document, ingest_table(document["ingest"], lang) + demo_announce(document))
+    if serve:
+        demo_serve(port)
 
 
 def _demo_reconcile(out: Path, period: str, report_progress) -> dict:
@@ -250,7 +259,7 @@ def _demo_reconcile(out: Path, period: str, report_progress) -> dict:
     from semesta.pipeline.workspace import Workspace
     from semesta.reports.action_lists import write_reconciliation
 
-    typer.echo("3/3 Memadankan register, mencari anomali / reconciling ...", err=True)
+    typer.echo("3/4 Memadankan register, mencari anomali / reconciling ...", err=True)
     workspace = Workspace(out / "workspace")
     reconciled = reconcile(workspace, period, progress=report_progress)
     db = workspace.connect(read_only=True)
@@ -364,6 +373,10 @@ app.add_typer(uhc_app, name="uhc")
 from semesta.commands.budget import budget_app  # noqa: E402
 
 app.add_typer(budget_app, name="budget")
+
+from semesta.commands.web import web_app  # noqa: E402
+
+app.add_typer(web_app, name="web")
 
 if __name__ == "__main__":
     main()

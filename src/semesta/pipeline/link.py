@@ -32,6 +32,10 @@ from semesta.pipeline.workspace import Workspace, check_period, ensure_layout_ta
 
 Progress = Callable[[str], None]
 
+# Linkage holds every record of every source at once (16.7 M at 5 M residents); DuckDB spills
+# beyond this, and the issue's budget at 1 M residents is 4 GB for the whole process.
+MEMORY_LIMIT = "3GB"
+
 # What each source says about a person, in one shape. ``nik_stem``: the leading digits of the
 # NIK that are certain: 12 (region, kecamatan, birth date) of a NIK whose tail Excel rounded,
 # the mantissa's digits of one Excel wrote in scientific notation (reference §3.1).
@@ -155,7 +159,8 @@ def link(workspace: Workspace, period: str, progress: Progress | None = None) ->
     from semesta.pipeline import splink_model
 
     say = progress or (lambda message: None)
-    db = workspace.connect()
+    db = workspace.connect(memory_limit=MEMORY_LIMIT)
+    db.execute("SET preserve_insertion_order = false")  # order-free joins and groups spill
     try:
         kabupaten = _kabupaten(db, period)
         _ensure_source_tables(db, period)
@@ -323,89 +328,113 @@ def _membership(db: duckdb.DuckDBPyConnection, period: str) -> None:
     )
 
 
+# The pieces of a person, each keyed by person_id ($period, $kabupaten and {end} are
+# substituted: the period is checked, the kabupaten is four digits).
+_PERSON_PIECES = {
+    "ids": "SELECT * FROM identity WHERE period = $period",
+    "dkb": """
+        SELECT i.person_id, d.* EXCLUDE (period, file_id, sheet, row_number)
+        FROM dkb d JOIN (  -- the first DKB row of each person (a narrow window, then the row)
+            SELECT person_id, file_id, row_number FROM person_ids WHERE layout = 'dkb'
+            QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY file_id, row_number) = 1
+          ) i ON i.file_id = d.file_id AND i.row_number = d.row_number
+        WHERE d.period = $period
+    """,
+    # The best name, birth date, sex and NIK of people outside the DKB; a NIK that is a DKB
+    # resident's but came with another name (nik_match) is not theirs.
+    "named": """
+        SELECT i.person_id,
+               max(r.nik) FILTER (r.unique_id NOT IN (SELECT unique_id FROM nik_match)) AS nik,
+               max(r.nama) AS nama, max(r.tanggal_lahir) AS tanggal_lahir,
+               max(r.jenis_kelamin) AS jenis_kelamin, max(r.no_kk) AS no_kk
+        FROM person_ids i JOIN record r ON r.layout = i.layout AND r.file_id = i.file_id
+         AND r.row_number = i.row_number
+        WHERE i.person_id NOT IN (SELECT person_id FROM person_dkb)
+        GROUP BY ALL
+    """,
+    "deaths": """
+        SELECT i.person_id, min(k.tanggal_meninggal) AS tanggal, any_value(k.sumber) AS sumber
+        FROM kematian k JOIN person_ids i ON i.layout = 'kematian' AND i.file_id = k.file_id
+         AND i.row_number = k.row_number WHERE k.period = $period GROUP BY ALL
+    """,
+    "welfare": """
+        SELECT i.person_id, arg_max(t.desil, COALESCE(t.tanggal_data, DATE '1900-01-01')) AS desil
+        FROM dtsen t JOIN person_ids i ON i.layout = 'dtsen' AND i.file_id = t.file_id
+         AND i.row_number = t.row_number WHERE t.period = $period GROUP BY ALL
+    """,
+    "workers": """
+        SELECT person_id, arg_min(kind, rank) AS kind, arg_min(employer, rank) AS employer FROM (
+          SELECT i.person_id, CASE WHEN upper(a.status_kepegawaian) LIKE '%PPPK%'
+                   OR upper(a.status_kepegawaian) LIKE '%P3K%' THEN 'P3K' ELSE 'ASN' END AS kind,
+                 a.instansi AS employer, 1 AS rank
+          FROM pegawai_asn a JOIN person_ids i ON i.layout = 'pegawai_asn'
+           AND i.file_id = a.file_id AND i.row_number = a.row_number WHERE a.period = $period
+          UNION ALL
+          SELECT i.person_id, 'perangkat_desa',
+                 'Pemerintah Desa ' || COALESCE(p.nama_desa, p.kode_desa, ''), 2
+          FROM perangkat_desa p JOIN person_ids i ON i.layout = 'perangkat_desa'
+           AND i.file_id = p.file_id AND i.row_number = p.row_number WHERE p.period = $period
+          UNION ALL
+          SELECT i.person_id, 'badan_usaha', w.pemberi_kerja, 3
+          FROM pekerja_badan_usaha w JOIN person_ids i ON i.layout = 'pekerja_badan_usaha'
+           AND i.file_id = w.file_id AND i.row_number = w.row_number WHERE w.period = $period)
+        GROUP BY person_id
+    """,
+    "members": f"""
+        SELECT person_id, count(*) AS memberships, bool_or(aktif) AS active,
+               arg_min(segmen_kelompok, {_RANK}) AS segmen_kelompok,
+               arg_min(kelas, {_RANK}) AS kelas,
+               arg_min(status_peserta, {_RANK}) AS status_peserta,
+               arg_min(keterangan_status, {_RANK}) AS keterangan,
+               arg_min(kode_faskes, {_RANK}) AS kode_faskes,
+               arg_min(nama_faskes, {_RANK}) AS nama_faskes,
+               arg_min(no_kartu, {_RANK}) AS no_kartu
+        FROM membership WHERE period = $period GROUP BY person_id
+    """,
+    "everyone": "SELECT DISTINCT person_id FROM person_ids",
+}
+_PERSON_SELECT = """
+    SELECT $period, e.person_id,
+      COALESCE(d.nik, n.nik), COALESCE(d.no_kk, n.no_kk), COALESCE(d.nama, n.nama),
+      COALESCE(d.jenis_kelamin, d.nik_jenis_kelamin, n.jenis_kelamin),
+      COALESCE(d.tanggal_lahir, d.nik_tanggal_lahir, n.tanggal_lahir),
+      d.kode_desa, substr(d.kode_desa, 1, 6),
+      d.person_id IS NOT NULL,
+      d.person_id IS NOT NULL
+        AND COALESCE(d.tanggal_meninggal, x.tanggal) IS NULL
+        AND upper(COALESCE(d.status_hidup, 'HIDUP')) NOT IN ('MATI', 'MENINGGAL')
+        AND NOT (d.status_pindah IS NOT NULL AND COALESCE(d.tanggal_pindah, DATE '{end}')
+                 <= DATE '{end}')
+        AND starts_with(COALESCE(d.kode_desa, ''), $kabupaten),
+      COALESCE(d.tanggal_meninggal, x.tanggal),
+      CASE WHEN d.tanggal_meninggal IS NOT NULL THEN 'DKB' ELSE x.sumber END,
+      CASE WHEN d.status_pindah IS NOT NULL THEN COALESCE(d.tanggal_pindah, DATE '{end}') END,
+      w.desil, k.kind, k.employer,
+      m.person_id IS NOT NULL, COALESCE(m.active, FALSE), COALESCE(m.memberships, 0),
+      m.segmen_kelompok, m.kelas, m.status_peserta, m.keterangan, m.kode_faskes,
+      m.nama_faskes, m.no_kartu
+    FROM person_everyone e
+    LEFT JOIN person_dkb d USING (person_id) LEFT JOIN person_named n USING (person_id)
+    LEFT JOIN person_deaths x USING (person_id) LEFT JOIN person_welfare w USING (person_id)
+    LEFT JOIN person_workers k USING (person_id) LEFT JOIN person_members m USING (person_id)
+"""
+
+
 def _person(db: duckdb.DuckDBPyConnection, period: str, kabupaten: str) -> None:
+    """One row per person. Each piece is its own temporary table, so that a large kabupaten
+    stays within the workspace's memory limit (DuckDB spills between statements)."""
     end = period_end(period).isoformat()
-    db.execute(
-        f"""
-        INSERT INTO person
-        WITH ids AS (SELECT * FROM identity WHERE period = $period),
-        dkb_p AS (
-          SELECT i.person_id, d.* EXCLUDE (period, file_id, sheet, row_number)
-          FROM dkb d JOIN ids i ON i.layout = 'dkb' AND i.file_id = d.file_id
-           AND i.row_number = d.row_number
-          WHERE d.period = $period
-          QUALIFY row_number() OVER (PARTITION BY i.person_id
-                                     ORDER BY d.file_id, d.row_number) = 1),
-        named AS (  -- the best name, birth date, sex and NIK for people outside the DKB
-          SELECT i.person_id,
-                 max(r.nik) FILTER (r.unique_id NOT IN (SELECT unique_id FROM nik_match)) AS nik,
-                 max(r.nama) AS nama,
-                 max(r.tanggal_lahir) AS tanggal_lahir, max(r.jenis_kelamin) AS jenis_kelamin,
-                 max(r.no_kk) AS no_kk
-          FROM ids i JOIN record r ON r.layout = i.layout AND r.file_id = i.file_id
-           AND r.row_number = i.row_number GROUP BY ALL),
-        deaths AS (
-          SELECT i.person_id, min(k.tanggal_meninggal) AS tanggal, any_value(k.sumber) AS sumber
-          FROM kematian k JOIN ids i ON i.layout = 'kematian' AND i.file_id = k.file_id
-           AND i.row_number = k.row_number WHERE k.period = $period GROUP BY ALL),
-        welfare AS (
-          SELECT i.person_id, arg_max(t.desil, COALESCE(t.tanggal_data, DATE '1900-01-01')) AS desil
-          FROM dtsen t JOIN ids i ON i.layout = 'dtsen' AND i.file_id = t.file_id
-           AND i.row_number = t.row_number WHERE t.period = $period GROUP BY ALL),
-        workers AS (
-          SELECT person_id, arg_min(kind, rank) AS kind, arg_min(employer, rank) AS employer FROM (
-            SELECT i.person_id, CASE WHEN upper(a.status_kepegawaian) LIKE '%PPPK%'
-                     OR upper(a.status_kepegawaian) LIKE '%P3K%' THEN 'P3K' ELSE 'ASN' END AS kind,
-                   a.instansi AS employer, 1 AS rank
-            FROM pegawai_asn a JOIN ids i ON i.layout = 'pegawai_asn' AND i.file_id = a.file_id
-             AND i.row_number = a.row_number WHERE a.period = $period
-            UNION ALL
-            SELECT i.person_id, 'perangkat_desa', 'Pemerintah Desa ' || COALESCE(p.nama_desa,
-                   p.kode_desa, ''), 2
-            FROM perangkat_desa p JOIN ids i ON i.layout = 'perangkat_desa'
-             AND i.file_id = p.file_id AND i.row_number = p.row_number WHERE p.period = $period
-            UNION ALL
-            SELECT i.person_id, 'badan_usaha', w.pemberi_kerja, 3
-            FROM pekerja_badan_usaha w JOIN ids i ON i.layout = 'pekerja_badan_usaha'
-             AND i.file_id = w.file_id AND i.row_number = w.row_number WHERE w.period = $period)
-          GROUP BY person_id),
-        members AS (
-          SELECT person_id, count(*) AS memberships, bool_or(aktif) AS active,
-                 arg_min(segmen_kelompok, {_RANK}) AS segmen_kelompok,
-                 arg_min(kelas, {_RANK}) AS kelas,
-                 arg_min(status_peserta, {_RANK}) AS status_peserta,
-                 arg_min(keterangan_status, {_RANK}) AS keterangan,
-                 arg_min(kode_faskes, {_RANK}) AS kode_faskes,
-                 arg_min(nama_faskes, {_RANK}) AS nama_faskes,
-                 arg_min(no_kartu, {_RANK}) AS no_kartu
-          FROM membership WHERE period = $period GROUP BY person_id),
-        everyone AS (SELECT DISTINCT person_id FROM ids)
-        SELECT $period, e.person_id,
-          COALESCE(d.nik, n.nik), COALESCE(d.no_kk, n.no_kk), COALESCE(d.nama, n.nama),
-          COALESCE(d.jenis_kelamin, d.nik_jenis_kelamin, n.jenis_kelamin),
-          COALESCE(d.tanggal_lahir, d.nik_tanggal_lahir, n.tanggal_lahir),
-          d.kode_desa, substr(d.kode_desa, 1, 6),
-          d.person_id IS NOT NULL,
-          d.person_id IS NOT NULL
-            AND COALESCE(d.tanggal_meninggal, x.tanggal) IS NULL
-            AND upper(COALESCE(d.status_hidup, 'HIDUP')) NOT IN ('MATI', 'MENINGGAL')
-            AND NOT (d.status_pindah IS NOT NULL AND COALESCE(d.tanggal_pindah, DATE '{end}')
-                     <= DATE '{end}')
-            AND starts_with(COALESCE(d.kode_desa, ''), $kabupaten),
-          COALESCE(d.tanggal_meninggal, x.tanggal),
-          CASE WHEN d.tanggal_meninggal IS NOT NULL THEN 'DKB' ELSE x.sumber END,
-          CASE WHEN d.status_pindah IS NOT NULL THEN COALESCE(d.tanggal_pindah, DATE '{end}') END,
-          w.desil, k.kind, k.employer,
-          m.person_id IS NOT NULL, COALESCE(m.active, FALSE), COALESCE(m.memberships, 0),
-          m.segmen_kelompok, m.kelas, m.status_peserta, m.keterangan, m.kode_faskes,
-          m.nama_faskes, m.no_kartu
-        FROM everyone e
-        LEFT JOIN dkb_p d USING (person_id) LEFT JOIN named n USING (person_id)
-        LEFT JOIN deaths x USING (person_id) LEFT JOIN welfare w USING (person_id)
-        LEFT JOIN workers k USING (person_id) LEFT JOIN members m USING (person_id)
-        """,
-        {"period": period, "kabupaten": kabupaten},
-    )
+    values = {"$period": f"'{period}'", "$kabupaten": f"'{kabupaten}'", "{end}": end}
+    for name, sql in _PERSON_PIECES.items():
+        for key, value in values.items():
+            sql = sql.replace(key, value)
+        db.execute(f"CREATE OR REPLACE TEMP TABLE person_{name} AS {sql}")
+    final = _PERSON_SELECT
+    for key, value in values.items():
+        final = final.replace(key, value)
+    db.execute(f"INSERT INTO person {final}")
+    for name in _PERSON_PIECES:
+        db.execute(f"DROP TABLE person_{name}")
 
 
 def _counts(

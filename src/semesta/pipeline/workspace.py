@@ -76,7 +76,9 @@ class Workspace:
     def exists(self) -> bool:
         return self.database.exists()
 
-    def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    def connect(
+        self, read_only: bool = False, memory_limit: str = MEMORY_LIMIT
+    ) -> duckdb.DuckDBPyConnection:
         if read_only and not self.exists():
             raise SemestaError(
                 Bilingual(
@@ -86,7 +88,7 @@ class Workspace:
             )
         self.path.mkdir(parents=True, exist_ok=True)
         db = duckdb.connect(str(self.database), read_only=read_only)
-        db.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        db.execute(f"SET memory_limit = '{memory_limit}'")
         db.execute(f"SET temp_directory = '{self.path / '.tmp'}'")
         db.execute("SET preserve_insertion_order = true")
         db.execute("SET enable_progress_bar = false")  # our own progress goes to stderr
