@@ -17,8 +17,8 @@ import duckdb
 
 from semesta.core import rules
 from semesta.core.regions import regions
-from semesta.pipeline.link import LinkReport, link, period_end
-from semesta.pipeline.workspace import Workspace, one
+from semesta.pipeline.link import MEMORY_LIMIT, LinkReport, link
+from semesta.pipeline.workspace import Workspace, one, period_end
 
 Progress = Callable[[str], None]
 
@@ -118,7 +118,8 @@ def reconcile(
     end = period_end(period)
     kabupaten = regions().get(linked.kabupaten)
     rate = rules.pemda_rate(kabupaten.code if kabupaten else linked.kabupaten, end)
-    db = workspace.connect()
+    db = workspace.connect(memory_limit=MEMORY_LIMIT)
+    db.execute("SET preserve_insertion_order = false")  # findings have no order; lets joins spill
     try:
         report = ReconcileReport(linked, rate)
         db.execute("BEGIN TRANSACTION")

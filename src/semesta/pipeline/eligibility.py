@@ -39,7 +39,7 @@ from semesta.core.budget import pemda_bantuan_share
 from semesta.core.identifiers import parse_nik
 from semesta.core.regions import canonical_code
 from semesta.core.text import Bilingual, SemestaError
-from semesta.pipeline.workspace import Workspace, check_period, one
+from semesta.pipeline.workspace import Workspace, check_period, has_table, kabupaten_of, one
 
 Progress = Callable[[str], None]
 
@@ -85,10 +85,6 @@ def period_bounds(period: str) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
-def has_table(db: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(one(db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name])[0])
-
-
 def columns(db: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     rows = db.execute(
         "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]
@@ -116,13 +112,7 @@ def context(
         or not one(db, "SELECT count(*) FROM person WHERE period = ?", [period])[0]
     ):
         raise SemestaError(_MSG_NO_PERSON.format(period=period))
-    kabupaten = None
-    if has_table(db, "link_run"):
-        rows = db.execute(
-            "SELECT kabupaten FROM link_run WHERE period = ? ORDER BY linked_at DESC LIMIT 1",
-            [period],
-        ).fetchall()
-        kabupaten = rows[0][0] if rows else None
+    kabupaten = kabupaten_of(db, period)
     if not kabupaten:
         kabupaten = one(
             db,

@@ -9,7 +9,6 @@ the workspace as it was. Re-importing the same file for the same period changes 
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import os
 from collections import Counter
@@ -24,7 +23,13 @@ import pyarrow as pa
 from semesta.core.text import Bilingual, SemestaError
 from semesta.pipeline import normalize, readers
 from semesta.pipeline.layouts import Layout, header_key
-from semesta.pipeline.workspace import Workspace, check_period, ensure_layout_table, one
+from semesta.pipeline.workspace import (
+    Workspace,
+    check_period,
+    ensure_layout_table,
+    one,
+    period_end,
+)
 
 Progress = Callable[[str], None]
 
@@ -89,7 +94,7 @@ def ingest(
     (default: two for large inputs, none for small ones)."""
     check_period(period)
     paths = _export_files(folder)
-    as_of = _period_end(period)
+    as_of = period_end(period)
     mapping = workspace.mapping()
     db = workspace.connect()
     try:
@@ -137,11 +142,6 @@ def _export_files(folder: Path) -> list[Path]:
             )
         )
     return paths
-
-
-def _period_end(period: str) -> date:
-    year, month = (int(part) for part in period.split("-"))
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 @dataclass

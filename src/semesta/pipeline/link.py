@@ -21,14 +21,20 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 import duckdb
 
 from semesta.core.text import Bilingual, SemestaError
 from semesta.pipeline import normalize
 from semesta.pipeline.layouts import LAYOUT_BY_NAME
-from semesta.pipeline.workspace import Workspace, check_period, ensure_layout_table, one
+from semesta.pipeline.workspace import (
+    Workspace,
+    ensure_layout_table,
+    has_table,
+    kabupaten_of,
+    one,
+    period_end,
+)
 
 Progress = Callable[[str], None]
 
@@ -148,12 +154,6 @@ class LinkReport:
         return dict(vars(self))
 
 
-def period_end(period: str) -> date:
-    year, month = (int(part) for part in check_period(period).split("-"))
-    next_month = date(year + month // 12, month % 12 + 1, 1)
-    return date.fromordinal(next_month.toordinal() - 1)
-
-
 def link(workspace: Workspace, period: str, progress: Progress | None = None) -> LinkReport:
     """Resolve every record of ``period`` to a person and store identity, person, membership."""
     from semesta.pipeline import splink_model
@@ -197,23 +197,15 @@ def link(workspace: Workspace, period: str, progress: Progress | None = None) ->
 
 def _kabupaten(db: duckdb.DuckDBPyConnection, period: str) -> str:
     """The kabupaten of the workspace: where most DKB residents of the period live."""
-    rows = (
-        db.execute(
-            "SELECT substr(kode_desa, 1, 4), count(*) FROM dkb WHERE period = ? "
-            "AND kode_desa IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1",
-            [period],
-        ).fetchall()
-        if _has_table(db, "dkb")
-        else []
-    )
-    if not rows:
+    kabupaten = kabupaten_of(db, period, linked=False)
+    if kabupaten is None:
         raise SemestaError(
             Bilingual(
                 f"Belum ada DKB untuk periode {period}: muat DKB dahulu (semesta ingest).",
                 f"No DKB for period {period}: ingest the DKB first (semesta ingest).",
             )
         )
-    return str(rows[0][0])
+    return kabupaten
 
 
 def _ensure_source_tables(db: duckdb.DuckDBPyConnection, period: str) -> None:
@@ -224,17 +216,13 @@ def _ensure_source_tables(db: duckdb.DuckDBPyConnection, period: str) -> None:
         ensure_layout_table(db, layout, normalize.typed_columns(layout, as_of))
 
 
-def _has_table(db: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(one(db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name])[0])
-
-
 def _records(db: duckdb.DuckDBPyConnection, period: str) -> None:
     parts = [
         f"SELECT '{layout}:' || file_id || ':' || row_number AS unique_id, '{layout}' AS layout, "
         f"file_id, row_number, {_COMMON.format(_NAME_KEY=_NAME_KEY)}, {columns} "
         f"FROM {layout} WHERE period = '{period}'"
         for layout, columns in _RECORDS.items()
-        if _has_table(db, layout)
+        if has_table(db, layout)
     ]
     db.execute(f"CREATE OR REPLACE TEMP TABLE record AS {' UNION ALL '.join(parts)}")
 

@@ -36,7 +36,14 @@ import pyarrow as pa
 from semesta.core import indicators as ind
 from semesta.core.rules import packaged_rules, pemda_rate
 from semesta.core.text import Bilingual, SemestaError
-from semesta.pipeline.workspace import Workspace, check_period, one
+from semesta.pipeline.workspace import (
+    Workspace,
+    check_period,
+    has_table,
+    kabupaten_of,
+    one,
+    period_end,
+)
 
 Progress = Callable[[str], None]
 LEVELS = ("kabupaten", "kecamatan", "desa")
@@ -116,13 +123,6 @@ BASIS_NOTES = {
 }
 
 
-def period_end(period: str) -> date:
-    """The last day of ``YYYY-MM``: the date on which rules are applied to the period."""
-    year, month = (int(part) for part in check_period(period).split("-"))
-    first_of_next = date(year + month // 12, month % 12 + 1, 1)
-    return date.fromordinal(first_of_next.toordinal() - 1)
-
-
 def lever_names(on: date) -> tuple[str, ...]:
     """The lever names, checked against the rule data in force on ``on``."""
     data = tuple(lever.name for lever in ind.levers(on))
@@ -131,12 +131,8 @@ def lever_names(on: date) -> tuple[str, ...]:
     return LEVER_NAMES
 
 
-def _has_table(db: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(one(db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name])[0])
-
-
 def _has_person(db: duckdb.DuckDBPyConnection, period: str) -> bool:
-    if not _has_table(db, "person"):
+    if not has_table(db, "person"):
         return False
     return bool(one(db, "SELECT count(*) FROM person WHERE period = ?", [period])[0])
 
@@ -150,7 +146,7 @@ def _stamp(db: duckdb.DuckDBPyConnection, period: str) -> str:
     )
     linked = (
         one(db, "SELECT max(linked_at) FROM link_run WHERE period = ?", [period])[0]
-        if _has_table(db, "link_run")
+        if has_table(db, "link_run")
         else None
     )
     person = _has_person(db, period)
@@ -158,26 +154,11 @@ def _stamp(db: duckdb.DuckDBPyConnection, period: str) -> str:
 
 
 def _kabupaten(db: duckdb.DuckDBPyConnection, period: str) -> str:
-    """The workspace's kabupaten (4 digits): where most of the period's DKB rows live."""
-    if _has_table(db, "link_run"):
-        rows = db.execute(
-            "SELECT kabupaten FROM link_run WHERE period = ? ORDER BY linked_at DESC LIMIT 1",
-            [period],
-        ).fetchall()
-        if rows and rows[0][0]:
-            return str(rows[0][0])
-    rows = (
-        db.execute(
-            "SELECT substr(kode_desa, 1, 4), count(*) FROM dkb WHERE period = ? "
-            "AND kode_desa IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1",
-            [period],
-        ).fetchall()
-        if _has_table(db, "dkb")
-        else []
-    )
-    if not rows:
+    """The workspace's kabupaten (4 digits): the reconciliation's, else the DKB's."""
+    kabupaten = kabupaten_of(db, period)
+    if kabupaten is None:
         raise SemestaError(_MSG_NO_DKB.format(period=period))
-    return str(rows[0][0])
+    return kabupaten
 
 
 # --- residents: from the person table, or by exact NIK ---------------------------------------
@@ -203,7 +184,7 @@ def _residents_by_nik(db: duckdb.DuckDBPyConnection, period: str, kabupaten: str
     p = period.replace("'", "")
 
     def table(name: str, sql: str, empty: str) -> str:
-        return sql if _has_table(db, name) else empty
+        return sql if has_table(db, name) else empty
 
     dead = table(
         "kematian",
@@ -290,7 +271,7 @@ def _listed(db: duckdb.DuckDBPyConnection, period: str, basis: str) -> tuple[int
             "WHERE period = ?",
             [period],
         )
-    elif _has_table(db, "bpjs_peserta"):
+    elif has_table(db, "bpjs_peserta"):
         row = one(
             db,
             "SELECT count(DISTINCT key), count(DISTINCT key) FILTER (aktif) FROM ("
@@ -394,7 +375,7 @@ def compute(workspace: Workspace, period: str, progress: Progress | None = None)
     start = time.perf_counter()
     db = workspace.connect()
     try:
-        if not _has_table(db, "dkb") and not _has_person(db, period):
+        if not has_table(db, "dkb") and not _has_person(db, period):
             raise SemestaError(_MSG_NO_DKB.format(period=period))
         kabupaten = _kabupaten(db, period)
         basis = "person" if _has_person(db, period) else "nik"
@@ -473,7 +454,7 @@ def ensure(workspace: Workspace, period: str, progress: Progress | None = None) 
     check_period(period)
     db = workspace.connect()
     try:
-        if not _has_table(db, "dkb") and not _has_person(db, period):
+        if not has_table(db, "dkb") and not _has_person(db, period):
             raise SemestaError(_MSG_NO_DKB.format(period=period))
         stored = (
             db.execute(
@@ -481,7 +462,7 @@ def ensure(workspace: Workspace, period: str, progress: Progress | None = None) 
                 "ORDER BY computed_at DESC LIMIT 1",
                 [period],
             ).fetchall()
-            if _has_table(db, "uhc_aggregate_run")
+            if has_table(db, "uhc_aggregate_run")
             else []
         )
         current = stored and stored[0][0] == _stamp(db, period)
@@ -499,7 +480,7 @@ def previous_period(workspace: Workspace, period: str) -> str | None:
     try:
         candidates = []
         for table in ("dkb", "person"):
-            if _has_table(db, table):
+            if has_table(db, table):
                 candidates += db.execute(
                     f"SELECT max(period) FROM {table} WHERE period < ?", [period]
                 ).fetchall()
@@ -529,7 +510,7 @@ class Area:
 
 def read_areas(db: duckdb.DuckDBPyConnection, period: str, level: str | None = None) -> list[Area]:
     """The stored areas of ``period`` (one level or all), kabupaten first, by code."""
-    if not _has_table(db, "uhc_aggregate"):
+    if not has_table(db, "uhc_aggregate"):
         return []
     where = "period = ?" + (" AND level = ?" if level else "")
     params = [period, level] if level else [period]

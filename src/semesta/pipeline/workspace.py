@@ -10,8 +10,10 @@ Layout of the folder::
 
 from __future__ import annotations
 
+import calendar
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -52,6 +54,36 @@ def one(db: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> 
     """The single row a query returns (DuckDB 2 wants every result fetched to the end)."""
     rows = db.execute(sql, params or []).fetchall()
     return rows[0]
+
+
+def has_table(db: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(one(db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name])[0])
+
+
+def period_end(period: str) -> date:
+    """The last day of ``YYYY-MM``: the date on which rules are applied to the period."""
+    year, month = (int(part) for part in check_period(period).split("-"))
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def kabupaten_of(db: duckdb.DuckDBPyConnection, period: str, *, linked: bool = True) -> str | None:
+    """The workspace's kabupaten (4 digits) for ``period``: the one the last reconciliation
+    recorded (``linked``), else where most of the period's DKB rows live; None without a DKB."""
+    if linked and has_table(db, "link_run"):
+        rows = db.execute(
+            "SELECT kabupaten FROM link_run WHERE period = ? ORDER BY linked_at DESC LIMIT 1",
+            [period],
+        ).fetchall()
+        if rows and rows[0][0]:
+            return str(rows[0][0])
+    if not has_table(db, "dkb"):
+        return None
+    rows = db.execute(
+        "SELECT substr(kode_desa, 1, 4), count(*) FROM dkb WHERE period = ? "
+        "AND kode_desa IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1",
+        [period],
+    ).fetchall()
+    return str(rows[0][0]) if rows else None
 
 
 def check_period(period: str) -> str:

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from semesta.core.text import Bilingual
 from semesta.pipeline.layouts import LAYOUT_BY_NAME
-from semesta.pipeline.workspace import Workspace, check_period
+from semesta.pipeline.workspace import Workspace, check_period, kabupaten_of
 from semesta.web.models import (
     EligibilityCell,
     FileAccount,
@@ -72,7 +72,7 @@ def publish(
     publication = Publication.objects.create(period=period, workspace=str(workspace.path))
     try:
         tables = _tables(db)
-        publication.kabupaten_code = _kabupaten(db, period, tables)
+        publication.kabupaten_code = kabupaten_of(db, period) or ""
         notes: list[dict] = []
         extra: dict = {}
         say("akuntansi berkas / file accounting")
@@ -165,25 +165,6 @@ def _has_rows(db: duckdb.DuckDBPyConnection, table: str, period: str) -> bool:
 
 def _columns(db: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [row[0] for row in db.execute(f"DESCRIBE {table}").fetchall()]
-
-
-def _kabupaten(db: duckdb.DuckDBPyConnection, period: str, tables: set[str]) -> str:
-    if "link_run" in tables:
-        found = db.execute(
-            "SELECT kabupaten FROM link_run WHERE period = ? ORDER BY linked_at DESC LIMIT 1",
-            [period],
-        ).fetchall()
-        if found and found[0][0]:
-            return str(found[0][0]).replace(".", "")[:4]
-    if "dkb" in tables:
-        found = db.execute(
-            "SELECT substr(kode_desa, 1, 4) AS k, count(*) AS n FROM dkb WHERE period = ? "
-            "AND kode_desa IS NOT NULL GROUP BY k ORDER BY n DESC LIMIT 1",
-            [period],
-        ).fetchall()
-        if found:
-            return str(found[0][0])
-    return ""
 
 
 def _batches(db: duckdb.DuckDBPyConnection, sql: str, params: list) -> Iterator[list[tuple]]:

@@ -9,7 +9,6 @@ rules test, see :class:`~semesta.web.models.EligibilityCell`) with the proposed 
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -24,15 +23,11 @@ from semesta.core import budget as core_budget
 from semesta.core import rules
 from semesta.core.regions import canonical_code
 from semesta.core.text import SemestaError
+from semesta.pipeline.workspace import period_end
 from semesta.web.access import requires
 from semesta.web.models import EligibilityCell, InvoiceLine, Person, Publication, RegionStat
 from semesta.web.roles import Perm
 from semesta.web.scope import periods_for, publication_for, scope_of
-
-
-def period_end(period: str) -> date:
-    year, month = (int(p) for p in period.split("-"))
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _kabupaten(publication: Publication) -> str:
