@@ -249,7 +249,8 @@ def demo(
     from semesta.commands.web import demo_announce, demo_serve, demo_web
 
     demo_web(out, options.period, port=port, document=document)
-    emit(as_json, document, ingest_table(document["ingest"], lang) + demo_announce(document))
+    human = ingest_table(document["ingest"], lang) + _demo_findings(document["reconcile"], lang)
+    emit(as_json, document, human + demo_announce(document))
     if serve:
         demo_serve(port)
 
@@ -268,6 +269,20 @@ def _demo_reconcile(out: Path, period: str, report_progress) -> dict:
     finally:
         db.close()
     return reconciled.as_dict() | {"xlsx": str(book)}
+
+
+def _demo_findings(reconciled: dict, lang: str) -> str:
+    findings = number(sum(rule["findings"] for rule in reconciled["rules"]))
+    saving = number(reconciled["monthly_rupiah_total"])
+    if lang == "en":
+        return (
+            f"\nReconciliation: {findings} findings; acting on them saves Rp {saving} a month. "
+            f"Action lists: {reconciled['xlsx']}"
+        )
+    return (
+        f"\nRekonsiliasi: {findings} temuan; bila ditindaklanjuti hemat Rp {saving} per bulan. "
+        f"Daftar tindakan: {reconciled['xlsx']}"
+    )
 
 
 @app.command()
