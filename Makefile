@@ -22,5 +22,11 @@ test: install
 	$(BIN)/pytest
 
 bench: install
+	$(BIN)/python bench/synth.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/identifiers_sql.py
+	$(BIN)/python bench/reconcile.py
+	$(BIN)/python bench/reconcile.py --population 5000000 --skip-baseline --skip-sweep
+	$(BIN)/python bench/uhc.py
+	$(BIN)/python bench/eligibility.py
 	$(BIN)/python bench/status_check.py

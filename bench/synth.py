@@ -9,6 +9,7 @@ the largest resident size of this process and its writer processes.
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import shutil
 import time
@@ -21,8 +22,9 @@ from semesta.synth.options import SynthOptions
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--population", type=int, default=5_000_000)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "synth-bench")
+    parser.add_argument("--out", type=Path, default=None, help="default: bench/out/synth-N")
     args = parser.parse_args()
+    args.out = args.out or Path(__file__).parent / "out" / f"synth-{args.population}"
     shutil.rmtree(args.out, ignore_errors=True)
     start = time.perf_counter()
     phases: list[tuple[float, str]] = []
@@ -42,6 +44,8 @@ def main() -> None:
     print(f"rows written        {rows:>14,} in {len(report['files'])} files ({size / 1e6:,.0f} MB)")
     print(f"wall time           {elapsed:>14.1f} s   (goal for 5,000,000: < 600 s)")
     print(f"peak memory         {own:>14,.0f} MB main, {children:,.0f} MB largest writer")
+    # The other benchmarks reuse this set (bench/harness.py).
+    args.out.with_suffix(".json").write_text(json.dumps(report))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import tomllib
 from functools import cache
 from importlib import resources
@@ -32,6 +33,7 @@ RESULT_SCHEMA = pa.schema(
         ("match_probability", pa.float64()),
     ]
 )
+MEMORY_LIMIT = "2GB"
 _COLUMNS = "unique_id, nik, nik_stem, nama, no_kk, tanggal_lahir, jenis_kelamin, kode_desa"
 
 
@@ -70,25 +72,36 @@ def link_residue(
     Only pairs at or above the review threshold (``keep_below`` overrides it, for the
     benchmark's threshold sweep) are returned; one row per residue record at most.
     """
-    left = db.sql(f"SELECT {_COLUMNS} FROM {residue}").to_arrow_table()
-    right = db.sql(f"SELECT {_COLUMNS} FROM {candidates}").to_arrow_table()
     floor = thresholds()[1] if keep_below is None else keep_below
-    return predict(left, right, settings or model_settings(), floor)
+    return _predict(db, residue, candidates, settings or model_settings(), floor)
 
 
-def predict(left: pa.Table, right: pa.Table, settings: dict, floor: float) -> pa.Table:
-    if left.num_rows == 0 or right.num_rows == 0:
-        return RESULT_SCHEMA.empty_table()
+def _predict(
+    db: duckdb.DuckDBPyConnection, residue: str, candidates: str, settings: dict, floor: float
+) -> pa.Table:
     from splink import DuckDBAPI, Linker
 
     logging.getLogger("splink").setLevel(logging.ERROR)
+    spill = tempfile.TemporaryDirectory(prefix="semesta-splink-")
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
-        con.register("left_arrow", left)
-        con.register("right_arrow", right)
-        con.execute("CREATE TABLE residue_records AS SELECT * FROM left_arrow")
-        con.execute("CREATE TABLE dkb_records AS SELECT * FROM right_arrow")
+        # Splink's pairs spill to disk rather than grow (at 5 M residents: ~8 M pairs).
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute(f"SET temp_directory = '{spill.name}'")
+        con.execute("SET preserve_insertion_order = false")
+        # Streamed as Arrow batches into Splink's own database, one after the other (a
+        # connection serves one open result): never a whole copy in Python.
+        for source, table in ((residue, "residue_records"), (candidates, "dkb_records")):
+            con.register(
+                "source_arrow", db.sql(f"SELECT {_COLUMNS} FROM {source}").to_arrow_reader()
+            )
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM source_arrow")
+            con.unregister("source_arrow")
+        residue_count = con.execute("SELECT count(*) FROM residue_records").fetchall()[0][0]
+        dkb_count = con.execute("SELECT count(*) FROM dkb_records").fetchall()[0][0]
+        if residue_count == 0 or dkb_count == 0:
+            return RESULT_SCHEMA.empty_table()
         api = DuckDBAPI(con)
         tables = [
             api.register("residue_records", table_name="residue"),
@@ -96,7 +109,7 @@ def predict(left: pa.Table, right: pa.Table, settings: dict, floor: float) -> pa
         ]
         model = dict(settings)
         # Prior: each residue record is at most one of the DKB's residents.
-        model["probability_two_random_records_match"] = 1.0 / max(right.num_rows, 2)
+        model["probability_two_random_records_match"] = 1.0 / max(dkb_count, 2)
         linker = Linker(tables, model, log_level=None)
         linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
         pairs = linker.inference.predict(threshold_match_probability=floor)
@@ -120,3 +133,4 @@ def predict(left: pa.Table, right: pa.Table, settings: dict, floor: float) -> pa
         return best.cast(RESULT_SCHEMA)
     finally:
         con.close()
+        spill.cleanup()
