@@ -26,7 +26,7 @@ bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/identifiers_sql.py
 	$(BIN)/python bench/reconcile.py
-	$(BIN)/python bench/reconcile.py --population 5000000 --skip-baseline --skip-sweep
+	$(BIN)/python bench/reconcile.py --population 5000000 --skip-baseline --skip-sweep --skip-scores
 	$(BIN)/python bench/uhc.py
 	$(BIN)/python bench/eligibility.py
 	$(BIN)/python bench/status_check.py
