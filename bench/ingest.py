@@ -77,7 +77,7 @@ def main() -> None:
 
     exports = args.out / f"synth-{args.population}"
     synth_seconds = synthesize(args.population, exports)
-    semesta = measure(_run_semesta, str(exports), str(args.out / f"workspace-{args.population}"))
+    semesta = measure(_run_semesta, str(exports), str(args.out / f"ingest-bench-{args.population}"))
     result = {"population": args.population, "synth_seconds": synth_seconds, "semesta": semesta}
     if not args.skip_pandas:
         result["pandas"] = measure(_run_pandas, str(exports))
