@@ -3,8 +3,9 @@
 1. **Records.** Every person-bearing row of every source (DKB, BPJS, DTSEN, deaths, ASN/P3K,
    perangkat desa, company workers, invoice) becomes a record: identifiers, name, birth date,
    sex, KK, desa (``_RECORDS``).
-2. **Exact pass.** A record whose valid NIK is in the DKB belongs to that resident.
-3. **Probabilistic pass** over the residue only (damaged or unknown NIK): Splink links it to
+2. **Exact pass.** A record whose valid NIK is in the DKB belongs to that resident, unless the
+   names disagree: then the NIK is most likely another resident's (``nik_conflict``).
+3. **Probabilistic pass** over the residue only (damaged, unknown or doubted NIK): Splink links it to
    the DKB (``pipeline/splink_model.py``). A link at or above the auto threshold is applied; one
    between the review and auto thresholds goes to ``link_review`` with both records side by
    side, never applied; below, the record stays its own person.
