@@ -605,15 +605,23 @@ def _write_one(export: Export, file_name: str, staged: list[tuple[str, str]], ou
 
 
 def _write_csv(export: Export, table: pa.Table, path: Path) -> None:
+    """Written batch by batch: a 5 M-row DKB never exists as one string in memory."""
     visible = _visible(export, table)
-    buffer = io.BytesIO()
-    pacsv.write_csv(
-        visible, buffer, pacsv.WriteOptions(delimiter=export.delimiter, quoting_style="needed")
-    )
-    text = buffer.getvalue().decode("utf-8").replace('"', "")  # exports rarely quote
-    title = "".join(f"{line}\r\n" for line in export.title)
-    body = (title + text.replace("\n", "\r\n")).encode(export.encoding, errors="replace")
-    path.write_bytes((b"\xef\xbb\xbf" if export.bom else b"") + body)
+    batches = visible.to_batches(max_chunksize=_CELL_BATCH * 4) or [
+        pa.RecordBatch.from_pylist([], visible.schema)
+    ]
+    with path.open("wb") as out:
+        out.write(b"\xef\xbb\xbf" if export.bom else b"")
+        title = "".join(f"{line}\r\n" for line in export.title)
+        out.write(title.encode(export.encoding, errors="replace"))
+        for i, batch in enumerate(batches):
+            buffer = io.BytesIO()
+            options = pacsv.WriteOptions(
+                delimiter=export.delimiter, quoting_style="needed", include_header=i == 0
+            )
+            pacsv.write_csv(batch, buffer, options)
+            text = buffer.getvalue().decode("utf-8").replace('"', "")  # exports rarely quote
+            out.write(text.replace("\n", "\r\n").encode(export.encoding, errors="replace"))
 
 
 def _write_xlsx(export: Export, sheets: list[tuple[str, pa.Table]], path: Path) -> None:
