@@ -5,10 +5,10 @@
    sex, KK, desa (``_RECORDS``).
 2. **Exact pass.** A record whose valid NIK is in the DKB belongs to that resident, unless the
    names disagree: then the NIK is most likely another resident's (``nik_conflict``).
-3. **Probabilistic pass** over the residue only (damaged, unknown or doubted NIK): Splink links it to
-   the DKB (``pipeline/splink_model.py``). A link at or above the auto threshold is applied; one
-   between the review and auto thresholds goes to ``link_review`` with both records side by
-   side, never applied; below, the record stays its own person.
+3. **Probabilistic pass** over the residue only (damaged, unknown or doubted NIK): Splink
+   links it to the DKB (``pipeline/splink_model.py``). A link at or above the auto threshold
+   is applied; one between the review and auto thresholds goes to ``link_review`` with both
+   records side by side, never applied; below, the record stays its own person.
 4. **Persons.** ``person`` holds one row per resolved person with what each source says
    (residence, death, move, desil, formal work, membership); ``identity`` maps every record to
    its person and says how (``nik`` | ``splink`` | ``none``); ``membership`` is the BPJS part.
