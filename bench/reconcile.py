@@ -59,12 +59,11 @@ def _run_baseline(workspace: str, queue) -> None:
 
 def _scores(workspace: Path, truth: Path) -> dict:
     from semesta.pipeline.workspace import Workspace
-    from semesta.synth.evaluate import finding_scores, linkage_score
+    from semesta.synth.evaluate import score
 
     db = Workspace(workspace).connect(memory_limit=SCORING_MEMORY)
     try:
-        links = linkage_score(db, truth, PERIOD)
-        rules = finding_scores(db, truth, PERIOD)
+        links, rules = score(db, truth, PERIOD)
     finally:
         db.close()
     return {"linkage": links.as_dict(), "rules": {k: v.as_dict() for k, v in rules.items()}}
@@ -75,11 +74,11 @@ def _sweep(workspace: Path, truth: Path) -> list[dict]:
     from semesta.pipeline import splink_model
     from semesta.pipeline.link import prepare_residue
     from semesta.pipeline.workspace import Workspace
-    from semesta.synth.evaluate import _prepare
+    from semesta.synth.evaluate import label_records
 
     db = Workspace(workspace).connect(memory_limit=SCORING_MEMORY)
     try:
-        _prepare(db, truth, PERIOD)
+        label_records(db, truth, PERIOD)
         prepare_residue(db, PERIOD)
         pairs = splink_model.link_residue(db, "residue", "dkb_record", keep_below=0.01)
         db.register("pairs", pairs)

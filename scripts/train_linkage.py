@@ -21,7 +21,7 @@ from pathlib import Path
 
 from semesta.pipeline.link import _records
 from semesta.pipeline.workspace import Workspace
-from semesta.synth.evaluate import _prepare
+from semesta.synth.evaluate import label_records
 
 MODEL = Path(__file__).parents[1] / "src/semesta/data/linkage/model.json"
 # Every level keeps at least 1 % of the matches: the synthetic exports damage one thing per row
@@ -35,7 +35,7 @@ _COLUMNS = ("nik", "nik_stem", "nama", "no_kk", "tanggal_lahir", "jenis_kelamin"
 def main(exports: Path, workspace: Path) -> None:
     model = json.loads(MODEL.read_text())
     db = Workspace(workspace).connect(read_only=True)
-    _prepare(db, exports / "truth", PERIOD)
+    label_records(db, exports / "truth", PERIOD)
     _records(db, PERIOD)
     sides = ", ".join(f"r.{c} AS {c}_l, d.{c} AS {c}_r" for c in _COLUMNS)
     db.execute(

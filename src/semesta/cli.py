@@ -263,11 +263,7 @@ def _demo_reconcile(out: Path, period: str, report_progress) -> dict:
     typer.echo("3/4 Memadankan register, mencari anomali / reconciling ...", err=True)
     workspace = Workspace(out / "workspace")
     reconciled = reconcile(workspace, period, progress=report_progress)
-    db = workspace.connect(read_only=True)
-    try:
-        book = write_reconciliation(db, reconciled, out / "rekonsiliasi.xlsx")
-    finally:
-        db.close()
+    book = write_reconciliation(workspace, reconciled, out / "rekonsiliasi.xlsx")
     return reconciled.as_dict() | {"xlsx": str(book)}
 
 

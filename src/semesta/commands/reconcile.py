@@ -31,11 +31,7 @@ def reconcile(
     if xlsx:
         from semesta.reports.action_lists import write_reconciliation
 
-        db = place.connect(read_only=True)
-        try:
-            document["xlsx"] = str(write_reconciliation(db, report, xlsx))
-        finally:
-            db.close()
+        document["xlsx"] = str(write_reconciliation(place, report, xlsx))
     emit(as_json, document, _table(document, lang))
 
 

@@ -8,7 +8,6 @@ office that acts and the monthly Rupiah the Pemda stops paying when it is acted 
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -126,9 +125,10 @@ def reconcile(
         db.execute(SCHEMA)
         db.execute("DELETE FROM finding WHERE period = ?", [period])
         _views(db, period)
+        desil_max = _desil_max(end)
         for rule in rules_in_force(end):
             say(f"aturan / rule {rule.code}")
-            report.rules.append(_run(db, rule, period, end, linked.kabupaten, rate))
+            report.rules.append(_run(db, rule, period, end, linked.kabupaten, rate, desil_max))
         # A duplicate row is a payment of its own; every other finding ends the person's one.
         payments = one(
             db,
@@ -160,9 +160,14 @@ def _views(db: duckdb.DuckDBPyConnection, period: str) -> None:
 
 
 def _run(
-    db: duckdb.DuckDBPyConnection, rule: Rule, period: str, end: date, kabupaten: str, rate: int
+    db: duckdb.DuckDBPyConnection,
+    rule: Rule,
+    period: str,
+    end: date,
+    kabupaten: str,
+    rate: int,
+    desil_max: int,
 ) -> dict:
-    desil_max = max(rules.desil_range("pbi_jk", end)) if _dtsen_in_force(end) else 0
     sql = rule.sql.format(
         period=period,
         period_end=f"DATE '{end.isoformat()}'",
@@ -206,9 +211,8 @@ def _run(
     }
 
 
-def _dtsen_in_force(on: date) -> bool:
-    return rules.packaged_rules("dtsen").find("pbi_jk", on) is not None
-
-
-def evidence(text: str | None) -> dict:
-    return json.loads(text) if text else {}
+def _desil_max(on: date) -> int:
+    """The highest PBI JK desil in force on ``on`` (0 before DTSEN existed: no desil rule runs)."""
+    if rules.packaged_rules("dtsen").find("pbi_jk", on) is None:
+        return 0
+    return max(rules.desil_range("pbi_jk", on))

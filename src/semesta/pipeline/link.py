@@ -25,16 +25,15 @@ from dataclasses import dataclass
 
 import duckdb
 
-from semesta.core.text import Bilingual, SemestaError
 from semesta.pipeline import normalize
 from semesta.pipeline.layouts import LAYOUT_BY_NAME
 from semesta.pipeline.workspace import (
     Workspace,
     ensure_layout_table,
     has_table,
-    kabupaten_of,
     one,
     period_end,
+    require_kabupaten,
 )
 
 Progress = Callable[[str], None]
@@ -163,7 +162,7 @@ def link(workspace: Workspace, period: str, progress: Progress | None = None) ->
     db = workspace.connect(memory_limit=MEMORY_LIMIT)
     db.execute("SET preserve_insertion_order = false")  # order-free joins and groups spill
     try:
-        kabupaten = _kabupaten(db, period)
+        kabupaten = require_kabupaten(db, period, linked=False)  # re-linking: the DKB says
         _ensure_source_tables(db, period)
         say("rekaman dan pencocokan NIK / records and the exact NIK pass")
         prepare_residue(db, period)
@@ -178,8 +177,8 @@ def link(workspace: Workspace, period: str, progress: Progress | None = None) ->
             db.execute(f"DELETE FROM {table} WHERE period = ?", [period])
         _identity(db, period, auto, review)
         db.execute(
-            "INSERT INTO nik_conflict SELECT ?, layout, file_id, row_number, person_id, "
-            "record_nama, dkb_nama FROM nik_match WHERE NOT names_agree",
+            "INSERT INTO nik_conflict SELECT ?, layout, file_id, row_number, nik, "
+            "record_nama, dkb_nama FROM nik_doubt",
             [period],
         )
         _membership(db, period)
@@ -194,19 +193,6 @@ def link(workspace: Workspace, period: str, progress: Progress | None = None) ->
         raise
     finally:
         db.close()
-
-
-def _kabupaten(db: duckdb.DuckDBPyConnection, period: str) -> str:
-    """The kabupaten of the workspace: where most DKB residents of the period live."""
-    kabupaten = kabupaten_of(db, period, linked=False)
-    if kabupaten is None:
-        raise SemestaError(
-            Bilingual(
-                f"Belum ada DKB untuk periode {period}: muat DKB dahulu (semesta ingest).",
-                f"No DKB for period {period}: ingest the DKB first (semesta ingest).",
-            )
-        )
-    return kabupaten
 
 
 def _ensure_source_tables(db: duckdb.DuckDBPyConnection, period: str) -> None:
@@ -229,7 +215,7 @@ def _records(db: duckdb.DuckDBPyConnection, period: str) -> None:
 
 
 def prepare_residue(db: duckdb.DuckDBPyConnection, period: str) -> None:
-    """Temp tables ``record``, ``dkb_record`` (one per NIK), ``nik_match``, ``exact_link`` and
+    """Temp tables ``record``, ``dkb_record`` (one per NIK), ``exact_link``, ``nik_doubt`` and
     ``residue``: everything the probabilistic pass needs."""
     from semesta.pipeline import splink_model
 
@@ -246,19 +232,19 @@ def _exact(db: duckdb.DuckDBPyConnection, name_min: float) -> None:
     """The exact pass: a record whose NIK is a DKB resident's belongs to that resident, unless
     the names disagree (Jaro-Winkler below ``name_min``): then the NIK is most likely someone
     else's, typed by mistake (``nik_conflict``), and the record joins the residue."""
+    agree = (
+        f"r.layout = 'dkb' OR r.nama IS NULL OR d.nama IS NULL "
+        f"OR jaro_winkler_similarity(r.nama, d.nama) >= {name_min}"
+    )
+    join = "FROM record r JOIN dkb_record d ON d.nik = r.nik"
     db.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE nik_match AS
-        SELECT r.unique_id, d.nik AS person_id, r.layout, r.file_id, r.row_number,
-               r.nama AS record_nama, d.nama AS dkb_nama,
-               r.layout = 'dkb' OR r.nama IS NULL OR d.nama IS NULL
-                 OR jaro_winkler_similarity(r.nama, d.nama) >= {name_min} AS names_agree
-        FROM record r JOIN dkb_record d ON d.nik = r.nik
-        """
+        f"CREATE OR REPLACE TEMP TABLE exact_link AS "
+        f"SELECT r.unique_id, d.nik AS person_id {join} WHERE {agree}"
     )
     db.execute(
-        "CREATE OR REPLACE TEMP TABLE exact_link AS "
-        "SELECT unique_id, person_id FROM nik_match WHERE names_agree"
+        f"CREATE OR REPLACE TEMP TABLE nik_doubt AS "
+        f"SELECT r.unique_id, d.nik, r.layout, r.file_id, r.row_number, "
+        f"r.nama AS record_nama, d.nama AS dkb_nama {join} WHERE NOT ({agree})"
     )
     db.execute(
         "CREATE OR REPLACE TEMP TABLE residue AS SELECT * FROM record WHERE layout <> 'dkb' "
@@ -282,7 +268,7 @@ def _identity(db: duckdb.DuckDBPyConnection, period: str, auto: float, review: f
           CASE WHEN e.person_id IS NOT NULL THEN 1.0 ELSE s.match_probability END
         FROM record r
         LEFT JOIN exact_link e USING (unique_id)
-        LEFT JOIN nik_match c USING (unique_id)
+        LEFT JOIN nik_doubt c USING (unique_id)
         LEFT JOIN splink_links s ON s.unique_id = r.unique_id
         """,
         [period],
@@ -330,10 +316,10 @@ _PERSON_PIECES = {
         WHERE d.period = $period
     """,
     # The best name, birth date, sex and NIK of people outside the DKB; a NIK that is a DKB
-    # resident's but came with another name (nik_match) is not theirs.
+    # resident's but came with another name (nik_doubt) is not theirs.
     "named": """
         SELECT i.person_id,
-               max(r.nik) FILTER (r.unique_id NOT IN (SELECT unique_id FROM nik_match)) AS nik,
+               max(r.nik) FILTER (r.unique_id NOT IN (SELECT unique_id FROM nik_doubt)) AS nik,
                max(r.nama) AS nama, max(r.tanggal_lahir) AS tanggal_lahir,
                max(r.jenis_kelamin) AS jenis_kelamin, max(r.no_kk) AS no_kk
         FROM person_ids i JOIN record r ON r.layout = i.layout AND r.file_id = i.file_id

@@ -37,12 +37,13 @@ from semesta.core import indicators as ind
 from semesta.core.rules import packaged_rules, pemda_rate
 from semesta.core.text import Bilingual, SemestaError
 from semesta.pipeline.workspace import (
+    NO_DKB,
     Workspace,
     check_period,
     has_table,
-    kabupaten_of,
     one,
     period_end,
+    require_kabupaten,
 )
 
 Progress = Callable[[str], None]
@@ -97,10 +98,6 @@ LEVER_NAMES = (
     "inactive_other",
 )
 
-_MSG_NO_DKB = Bilingual(
-    "Belum ada DKB untuk periode {period} di workspace: muat DKB dahulu (semesta ingest).",
-    "No DKB for period {period} in the workspace: ingest the DKB first (semesta ingest).",
-)
 _MSG_LEVERS = Bilingual(
     "indikator.toml [[levers]] ({data}) tidak sama dengan pengungkit di pipeline/uhc.py ({code})",
     "indikator.toml [[levers]] ({data}) differs from the levers in pipeline/uhc.py ({code})",
@@ -151,14 +148,6 @@ def _stamp(db: duckdb.DuckDBPyConnection, period: str) -> str:
     )
     person = _has_person(db, period)
     return f"files={files[0]}/{files[1]}/{files[2]};linked={linked};person={person}"
-
-
-def _kabupaten(db: duckdb.DuckDBPyConnection, period: str) -> str:
-    """The workspace's kabupaten (4 digits): the reconciliation's, else the DKB's."""
-    kabupaten = kabupaten_of(db, period)
-    if kabupaten is None:
-        raise SemestaError(_MSG_NO_DKB.format(period=period))
-    return kabupaten
 
 
 # --- residents: from the person table, or by exact NIK ---------------------------------------
@@ -376,8 +365,8 @@ def compute(workspace: Workspace, period: str, progress: Progress | None = None)
     db = workspace.connect()
     try:
         if not has_table(db, "dkb") and not _has_person(db, period):
-            raise SemestaError(_MSG_NO_DKB.format(period=period))
-        kabupaten = _kabupaten(db, period)
+            raise SemestaError(NO_DKB.format(period=period))
+        kabupaten = require_kabupaten(db, period)
         basis = "person" if _has_person(db, period) else "nik"
         stamp = _stamp(db, period)
         say(f"penduduk ({basis}) / residents ({basis})")
@@ -455,7 +444,7 @@ def ensure(workspace: Workspace, period: str, progress: Progress | None = None) 
     db = workspace.connect()
     try:
         if not has_table(db, "dkb") and not _has_person(db, period):
-            raise SemestaError(_MSG_NO_DKB.format(period=period))
+            raise SemestaError(NO_DKB.format(period=period))
         stored = (
             db.execute(
                 "SELECT stamp FROM uhc_aggregate_run WHERE period = ? "

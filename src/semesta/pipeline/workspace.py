@@ -86,6 +86,20 @@ def kabupaten_of(db: duckdb.DuckDBPyConnection, period: str, *, linked: bool = T
     return str(rows[0][0]) if rows else None
 
 
+NO_DKB = Bilingual(
+    "Belum ada DKB untuk periode {period} di workspace: muat DKB dahulu (semesta ingest).",
+    "No DKB for period {period} in the workspace: ingest the DKB first (semesta ingest).",
+)
+
+
+def require_kabupaten(db: duckdb.DuckDBPyConnection, period: str, *, linked: bool = True) -> str:
+    """``kabupaten_of``, or a bilingual error when the period has no DKB."""
+    kabupaten = kabupaten_of(db, period, linked=linked)
+    if kabupaten is None:
+        raise SemestaError(NO_DKB.format(period=period))
+    return kabupaten
+
+
 def check_period(period: str) -> str:
     if not PERIOD.match(period or ""):
         raise SemestaError(

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import duckdb
 
 from semesta.excel import Column, Sheet, write_workbook
 from semesta.pipeline.anomalies import ReconcileReport
+from semesta.pipeline.workspace import Workspace
 
 _FINDING_COLUMNS = [
     Column("Kode aturan", "text", 22),
@@ -28,9 +30,16 @@ _FINDING_COLUMNS = [
 UNREGISTERED_SHEET = "Belum terdaftar per desa"
 
 
-def write_reconciliation(
-    db: duckdb.DuckDBPyConnection, report: ReconcileReport, path: Path
-) -> Path:
+def write_reconciliation(workspace: Workspace, report: ReconcileReport, path: Path) -> Path:
+    """The workbook of ``report`` at ``path``, read from the reconciled workspace."""
+    db = workspace.connect(read_only=True)
+    try:
+        return _write(db, report, path)
+    finally:
+        db.close()
+
+
+def _write(db: duckdb.DuckDBPyConnection, report: ReconcileReport, path: Path) -> Path:
     period = report.link.period
     sheets = [_summary(report)]
     names = sorted({r["sheet"] for r in report.rules if r["sheet"] != UNREGISTERED_SHEET})
@@ -173,7 +182,5 @@ def _review(db: duckdb.DuckDBPyConnection, period: str) -> Sheet:
     )
 
 
-def _fraction(probability: float):
-    from fractions import Fraction
-
+def _fraction(probability: float) -> Fraction:
     return Fraction(probability).limit_denominator(10_000)

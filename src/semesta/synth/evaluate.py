@@ -44,8 +44,9 @@ class Score:
         }
 
 
-def _prepare(db: duckdb.DuckDBPyConnection, truth: Path, period: str) -> None:
-    """Temp tables: every record with its true person, and our person → true person."""
+def label_records(db: duckdb.DuckDBPyConnection, truth: Path, period: str) -> None:
+    """Temp tables ``scored_record`` (every record with its true person) and ``person_truth``
+    (our person → true person); the scores below read them."""
     db.execute(
         f"CREATE OR REPLACE TEMP TABLE truth_row AS SELECT * FROM "
         f"read_parquet('{truth / 'rows.parquet'}')"
@@ -84,9 +85,16 @@ def _prepare(db: duckdb.DuckDBPyConnection, truth: Path, period: str) -> None:
     )
 
 
-def linkage_score(db: duckdb.DuckDBPyConnection, truth: Path, period: str) -> Score:
+def score(
+    db: duckdb.DuckDBPyConnection, truth: Path, period: str
+) -> tuple[Score, dict[str, Score]]:
+    """The probabilistic links' score and each rule's, from one labelling of the records."""
+    label_records(db, truth, period)
+    return _linkage_score(db), _finding_scores(db, period)
+
+
+def _linkage_score(db: duckdb.DuckDBPyConnection) -> Score:
     """The probabilistic links of the residue: right, wrong, and linkable but left out."""
-    _prepare(db, truth, period)
     tp, fp, fn = db.execute(
         """
         WITH residue AS (
@@ -105,9 +113,8 @@ def linkage_score(db: duckdb.DuckDBPyConnection, truth: Path, period: str) -> Sc
     return Score(tp, fp, fn)
 
 
-def finding_scores(db: duckdb.DuckDBPyConnection, truth: Path, period: str) -> dict[str, Score]:
+def _finding_scores(db: duckdb.DuckDBPyConnection, period: str) -> dict[str, Score]:
     """Per rule code planted in truth: the findings that match it, the extra, the missed."""
-    _prepare(db, truth, period)
     rows = db.execute(
         f"""
         WITH found AS (
