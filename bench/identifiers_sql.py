@@ -26,14 +26,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from semesta.core.identifiers import (
-    _kk_sql_full,
-    _nik_sql_full,
-    _noka_sql_full,
-    kk_sql,
-    nik_sql,
-    noka_sql,
-)
+from semesta.core.identifiers import SqlSteps, kk_sql, nik_sql, noka_sql
 from semesta.core.regions import regions
 
 AS_OF = date(2025, 6, 30)
@@ -116,9 +109,8 @@ def _table(clean: list[str], rng: np.random.Generator, seed: int) -> pa.Table:
     return pa.table({"v": pa.array(values, pa.string()), "n": pa.array(numeric, pa.bool_())})
 
 
-def _select(expressions: dict[str, str], table: str) -> str:
-    columns = ", ".join(f"{sql} AS {name}" for name, sql in expressions.items())
-    return f"CREATE OR REPLACE TEMP TABLE out_{table} AS SELECT {columns} FROM {table}"
+def _select(steps: SqlSteps, table: str) -> str:
+    return f"CREATE OR REPLACE TEMP TABLE out_{table} AS {steps.query(table)}"
 
 
 def _best(con: duckdb.DuckDBPyConnection, sql: str, repeat: int) -> float:
@@ -133,15 +125,15 @@ def _best(con: duckdb.DuckDBPyConnection, sql: str, repeat: int) -> float:
 def _run(
     con: duckdb.DuckDBPyConnection,
     name: str,
-    variants: dict[str, Callable[[], dict[str, str]]],
+    variants: dict[str, Callable[[], SqlSteps]],
     repeat: int,
     goal: float,
 ) -> None:
     seconds, planning = {}, {}
     for variant, build in variants.items():
-        expressions = build()
-        planning[variant] = _best(con, _select(expressions, f"{name}_empty"), repeat)
-        seconds[variant] = _best(con, _select(expressions, name), repeat)
+        steps = build()
+        planning[variant] = _best(con, _select(steps, f"{name}_empty"), repeat)
+        seconds[variant] = _best(con, _select(steps, name), repeat)
         con.execute(f"CREATE OR REPLACE TEMP TABLE result_{variant} AS FROM out_{name}")
     differ = "SELECT count(*) FROM (FROM result_fast EXCEPT ALL FROM result_full)"
     (differing,) = con.execute(differ).fetchall()[0]
@@ -184,7 +176,7 @@ def main() -> None:
         con,
         "nik",
         {
-            "full": lambda: _nik_sql_full("v", "n", AS_OF),
+            "full": lambda: nik_sql("v", "n", as_of=AS_OF, fast_path=False),
             "fast": lambda: nik_sql("v", "n", as_of=AS_OF),
         },
         args.repeat,
@@ -194,7 +186,7 @@ def main() -> None:
         con,
         "kk",
         {
-            "full": lambda: _kk_sql_full("v", "n", AS_OF),
+            "full": lambda: kk_sql("v", "n", as_of=AS_OF, fast_path=False),
             "fast": lambda: kk_sql("v", "n", as_of=AS_OF),
         },
         args.repeat,
@@ -203,7 +195,10 @@ def main() -> None:
     _run(
         con,
         "noka",
-        {"full": lambda: _noka_sql_full("v", "n"), "fast": lambda: noka_sql("v", "n")},
+        {
+            "full": lambda: noka_sql("v", "n", fast_path=False),
+            "fast": lambda: noka_sql("v", "n"),
+        },
         args.repeat,
         0.3,
     )

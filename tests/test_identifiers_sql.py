@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from semesta.core.identifiers import (
     REASONS,
+    SqlSteps,
     kk_sql,
     nik_sql,
     noka_sql,
@@ -144,9 +145,8 @@ def load(db: duckdb.DuckDBPyConnection, rows: list[Row]) -> None:
     )
 
 
-def select(db: duckdb.DuckDBPyConnection, expressions: dict[str, str]) -> list[dict]:
-    columns = ", ".join(f"{sql} AS {name}" for name, sql in expressions.items())
-    cursor = db.execute(f"SELECT {columns} FROM cells ORDER BY id")
+def select(db: duckdb.DuckDBPyConnection, steps: SqlSteps) -> list[dict]:
+    cursor = db.execute(steps.query("cells") + " ORDER BY id")
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -157,9 +157,13 @@ def first_code(result) -> str | None:
     return result.repairs[0] if result.repairs else None
 
 
-def assert_nik_agrees(db: duckdb.DuckDBPyConnection, rows: list[Row], as_of: date = AS_OF) -> None:
+def assert_nik_agrees(
+    db: duckdb.DuckDBPyConnection, rows: list[Row], as_of: date = AS_OF, fast_path: bool = True
+) -> None:
     load(db, rows)
-    for (value, numeric), got in zip(rows, select(db, nik_sql("v", "n", as_of=as_of)), strict=True):
+    for (value, numeric), got in zip(
+        rows, select(db, nik_sql("v", "n", as_of=as_of, fast_path=fast_path)), strict=True
+    ):
         want = parse_nik(value, as_of=as_of, numeric_cell=numeric)
         expected = {
             "nik": want.nik,
@@ -171,9 +175,13 @@ def assert_nik_agrees(db: duckdb.DuckDBPyConnection, rows: list[Row], as_of: dat
         assert got == expected, (value, numeric)
 
 
-def assert_kk_agrees(db: duckdb.DuckDBPyConnection, rows: list[Row], as_of: date = AS_OF) -> None:
+def assert_kk_agrees(
+    db: duckdb.DuckDBPyConnection, rows: list[Row], as_of: date = AS_OF, fast_path: bool = True
+) -> None:
     load(db, rows)
-    for (value, numeric), got in zip(rows, select(db, kk_sql("v", "n", as_of=as_of)), strict=True):
+    for (value, numeric), got in zip(
+        rows, select(db, kk_sql("v", "n", as_of=as_of, fast_path=fast_path)), strict=True
+    ):
         want = parse_kk(value, as_of=as_of, numeric_cell=numeric)
         expected = {
             "kk": want.kk,
@@ -184,9 +192,13 @@ def assert_kk_agrees(db: duckdb.DuckDBPyConnection, rows: list[Row], as_of: date
         assert got == expected, (value, numeric)
 
 
-def assert_noka_agrees(db: duckdb.DuckDBPyConnection, rows: list[Row]) -> None:
+def assert_noka_agrees(
+    db: duckdb.DuckDBPyConnection, rows: list[Row], fast_path: bool = True
+) -> None:
     load(db, rows)
-    for (value, numeric), got in zip(rows, select(db, noka_sql("v", "n")), strict=True):
+    for (value, numeric), got in zip(
+        rows, select(db, noka_sql("v", "n", fast_path=fast_path)), strict=True
+    ):
         want = parse_noka(value, numeric_cell=numeric)
         expected = {"noka": want.noka, "status": want.status, "code": first_code(want)}
         assert got == expected, (value, numeric)
@@ -196,18 +208,25 @@ def assert_noka_agrees(db: duckdb.DuckDBPyConnection, rows: list[Row]) -> None:
 EARLY, LATE = date(1985, 1, 1), date(2130, 1, 1)
 
 
+# Both ways through the SQL: the fast path for plain cells, and the full rules for every cell.
+FAST_AND_FULL = pytest.mark.parametrize("fast_path", [True, False], ids=["fast", "full"])
+
+
+@FAST_AND_FULL
 @pytest.mark.parametrize("as_of", [AS_OF, EARLY, LATE])
-def test_the_nik_sql_agrees_with_parse_nik_on_every_hand_written_case(db, as_of):
-    assert_nik_agrees(db, HAND_WRITTEN, as_of)
+def test_the_nik_sql_agrees_with_parse_nik_on_every_hand_written_case(db, as_of, fast_path):
+    assert_nik_agrees(db, HAND_WRITTEN, as_of, fast_path)
 
 
+@FAST_AND_FULL
 @pytest.mark.parametrize("as_of", [AS_OF, date(2075, 1, 1)])
-def test_the_kk_sql_agrees_with_parse_kk_on_every_hand_written_case(db, as_of):
-    assert_kk_agrees(db, HAND_WRITTEN, as_of)
+def test_the_kk_sql_agrees_with_parse_kk_on_every_hand_written_case(db, as_of, fast_path):
+    assert_kk_agrees(db, HAND_WRITTEN, as_of, fast_path)
 
 
-def test_the_noka_sql_agrees_with_parse_noka_on_every_hand_written_case(db):
-    assert_noka_agrees(db, HAND_WRITTEN)
+@FAST_AND_FULL
+def test_the_noka_sql_agrees_with_parse_noka_on_every_hand_written_case(db, fast_path):
+    assert_noka_agrees(db, HAND_WRITTEN, fast_path)
 
 
 def test_the_hand_written_cases_reach_every_code():

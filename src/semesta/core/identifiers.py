@@ -789,12 +789,83 @@ def _noka_length_problem(cleaned: _Cleaned) -> _Problem | None:
 
 
 # --------------------------------------------------------------------------------------------
-# SQL (DuckDB) for bulk normalisation: same rules, same first code
+# SQL for bulk normalisation: same rules, same first code
 # --------------------------------------------------------------------------------------------
 #
-# Each returned expression is self-contained over the caller's column expressions. The digits
-# travel as one VARCHAR: the digits themselves, '' when empty, '!L' when scientific notation
-# lost digits and '!X' when the text is not a number.
+# An identifier's SQL is a few layers of named pieces (``SqlSteps``), each layer computed over
+# the one before by a nested ``SELECT *, <pieces> FROM (...)``. SQL has no ``let``: written as
+# one flat expression, every output repeats every piece and sharing their evaluation is left to
+# the optimiser; that form also took ~0.4 s per column just to plan. In layers each piece is
+# computed once per row on any engine (DuckDB here, Spark for a province). The digits travel
+# as one VARCHAR: the digits themselves, '' when empty, '!L' when scientific notation lost
+# digits and '!X' when the text is not a number.
+#
+# Fast path. Real exports are ~99 % clean: plain digits in a text cell. For such a cell the
+# cleaning steps do nothing, and the remaining rules (prefix, date, serial) come down to one
+# regular expression and, for the dates, a comparison of integers. ``plain`` (a text cell of
+# exactly the identifier's digits) lets the cleaning pieces skip their work, and ``clean`` (a
+# plain cell that passes every rule the pattern can check) lets the rules and the dates skip
+# theirs. The results are those of the full rules in every case: ``clean`` is sufficient, not
+# necessary; a valid value it does not recognise (a woman born on 29 February 2000) gets the
+# same answer from the rules.
+
+# The depth of each kind of piece: a piece uses only pieces of smaller depth.
+_TEXT, _PLAIN, _STRIPPED, _UNQUOTED, _SHAPE, _DIGITS, _DATES, _CODE = range(8)
+
+
+# Layers of pieces: each layer's (name, expression) pairs may use the names of earlier layers.
+Layers = tuple[tuple[tuple[str, str], ...], ...]
+
+
+@dataclass(frozen=True)
+class SqlSteps:
+    """An identifier's SQL: layers of (name, expression), then the outputs.
+
+    The expressions of a layer use the input columns and the names of earlier layers; the
+    outputs use any name. Names are unquoted here and quoted wherever they are used.
+    """
+
+    layers: Layers
+    outputs: dict[str, str]
+
+    def query(self, source: str) -> str:
+        """``SELECT <outputs>`` over the table ``source``, with the layers nested in between."""
+        outputs = ", ".join(f'{expr} AS "{name}"' for name, expr in self.outputs.items())
+        return f"SELECT {outputs} FROM {with_layers(source, [self.layers])}"
+
+
+def with_layers(source: str, all_layers: list[Layers]) -> str:
+    """The relation ``source`` with every piece of ``all_layers`` added, depth by depth: the
+    pieces of several columns at one depth share one nested SELECT."""
+    relation = source
+    for depth in range(max((len(layers) for layers in all_layers), default=0)):
+        pieces = ", ".join(
+            f'{expr} AS "{name}"'
+            for layers in all_layers
+            if depth < len(layers)
+            for name, expr in layers[depth]
+        )
+        relation = f"(SELECT *, {pieces} FROM {relation}) AS _layer_{depth}"
+    return relation
+
+
+class _Layers:
+    """Collects one identifier's pieces by depth, named ``__<prefix>_<piece>``."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.layers: list[list[tuple[str, str]]] = []
+
+    def at(self, depth: int, **pieces: str) -> tuple[str, ...]:
+        """Add ``pieces`` at ``depth``; returns their quoted names, in order."""
+        while len(self.layers) <= depth:
+            self.layers.append([])
+        named = [(f"__{self.prefix}_{name}", expr) for name, expr in pieces.items()]
+        self.layers[depth].extend(named)
+        return tuple(f'"{name}"' for name, _ in named)
+
+    def steps(self, outputs: dict[str, str]) -> SqlSteps:
+        return SqlSteps(tuple(tuple(layer) for layer in self.layers), outputs)
 
 
 def _lit(text: str) -> str:
@@ -807,48 +878,60 @@ def _re2(name: str) -> str:
 
 @dataclass(frozen=True)
 class _SqlValue:
-    """The cleaning steps of ``_clean_text`` as SQL expressions over one column."""
+    """The names of the cleaning pieces of one column: the steps of ``_clean_text``."""
 
+    text: str  # the cell as VARCHAR
+    numeric_cell: str  # BOOLEAN
+    plain: str  # BOOLEAN: a text cell of the identifier's digits alone (always FALSE: no fast path)
     stripped: str
     unquoted: str
     scientific: str  # BOOLEAN: the text is a printed float
     decimal: str  # BOOLEAN: the text ends in a decimal .0 suffix
     digits: str
-    numeric_cell: str  # BOOLEAN
 
 
-def _sql_value(value: str, numeric: str, plain: str | None = None) -> _SqlValue:
-    """``plain``: a BOOLEAN true only for a text cell of digits alone, whose digits are its text
-    and which is no printed number; ``digits``, ``scientific`` and ``decimal`` then say so
-    directly, with the same values and without the cleaning work (see the fast path)."""
-    text = f"COALESCE(CAST(({value}) AS VARCHAR), '')"
-    stripped = f"trim({text}, {_lit(_SPACES)})"
-    u = f"ltrim(ltrim({stripped}, {_lit(_APOSTROPHES)}), {_lit(_SPACES)})"
-    scientific = f"regexp_full_match({u}, {_re2('scientific')})"
-    decimal = f"regexp_full_match({u}, {_re2('decimal')})"
-    suffix_or_separator = _lit(_PATTERNS["decimal_suffix"] + "|" + _PATTERNS["separator"])
-    digits = (
-        f"(CASE WHEN {u} = '' THEN ''"
-        f" WHEN {scientific} THEN {_sql_scientific(u)}"
-        f" WHEN {decimal} THEN regexp_replace({u}, {suffix_or_separator}, '', 'g')"
-        f" WHEN regexp_full_match({u}, {_re2('separated')})"
-        f" THEN regexp_replace({u}, {_re2('separator')}, '', 'g')"
-        f" ELSE '!X' END)"
+def _sql_value(
+    layers: _Layers, value: str, numeric: str, length: int, fast_path: bool, numeric_matters: bool
+) -> _SqlValue:
+    """The cleaning pieces over the cell ``value`` (VARCHAR) and ``numeric`` (BOOLEAN)."""
+    text, numeric_cell = layers.at(
+        _TEXT, text=f"CAST(({value}) AS VARCHAR)", numeric=f"COALESCE(({numeric}), FALSE)"
     )
-    if plain is not None:
-        digits = f"(CASE WHEN {plain} THEN {_sql_text(value)} ELSE {digits} END)"
-        scientific = f"(CASE WHEN {plain} THEN FALSE ELSE {scientific} END)"
-        decimal = f"(CASE WHEN {plain} THEN FALSE ELSE {decimal} END)"
-    return _SqlValue(stripped, u, scientific, decimal, digits, f"COALESCE(({numeric}), FALSE)")
+    plain_test = f"regexp_full_match({text}, '[0-9]{{{length}}}')"
+    if numeric_matters:
+        plain_test += f" AND NOT {numeric_cell}"
+    (plain,) = layers.at(_PLAIN, plain=f"COALESCE({plain_test}, FALSE)" if fast_path else "FALSE")
+    # A plain cell has nothing to strip: it is its own stripped and unquoted text.
+    (stripped,) = layers.at(
+        _STRIPPED,
+        stripped=f"(CASE WHEN {plain} THEN {text}"
+        f" ELSE trim(COALESCE({text}, ''), {_lit(_SPACES)}) END)",
+    )
+    (u,) = layers.at(
+        _UNQUOTED,
+        unquoted=f"(CASE WHEN {plain} THEN {text}"
+        f" ELSE ltrim(ltrim({stripped}, {_lit(_APOSTROPHES)}), {_lit(_SPACES)}) END)",
+    )
 
+    def shape(name: str) -> str:  # plain cells are neither
+        return f"(CASE WHEN {plain} THEN FALSE ELSE regexp_full_match({u}, {_re2(name)}) END)"
 
-def _sql_unless(skip: str | None, expr: str) -> str:
-    """``expr``, or NULL where the BOOLEAN ``skip`` holds (rows the fast path answers).
-
-    The pieces shared by all outputs are computed for every row, so with a fast path the
-    costly ones are wrapped in this CASE: the rows that never use them skip the work.
-    """
-    return expr if skip is None else f"(CASE WHEN {skip} THEN NULL ELSE {expr} END)"
+    scientific, decimal = layers.at(
+        _SHAPE, scientific=shape("scientific"), decimal=shape("decimal")
+    )
+    suffix_or_separator = _lit(_PATTERNS["decimal_suffix"] + "|" + _PATTERNS["separator"])
+    (digits,) = layers.at(
+        _DIGITS,
+        digits=(
+            f"(CASE WHEN {plain} THEN {text} WHEN {u} = '' THEN ''"
+            f" WHEN {scientific} THEN {_sql_scientific(u)}"
+            f" WHEN {decimal} THEN regexp_replace({u}, {suffix_or_separator}, '', 'g')"
+            f" WHEN regexp_full_match({u}, {_re2('separated')})"
+            f" THEN regexp_replace({u}, {_re2('separator')}, '', 'g')"
+            f" ELSE '!X' END)"
+        ),
+    )
+    return _SqlValue(text, numeric_cell, plain, stripped, u, scientific, decimal, digits)
 
 
 def _sql_scientific(u: str) -> str:
@@ -909,13 +992,17 @@ def _sql_screen_16(v: _SqlValue, kind: _Kind) -> list[tuple[str, str]]:
     ]
 
 
-def _sql_code(checks: list[tuple[str, str]], first_repair: str) -> str:
+def _sql_code(layers: _Layers, clean: str, checks: list[tuple[str, str]], first_repair: str) -> str:
+    """The code piece: the first failed check, else the first repair; NULL for clean cells."""
     whens = " ".join(f"WHEN {condition} THEN {_lit(code)}" for condition, code in checks)
-    return f"(CASE {whens} ELSE {first_repair} END)"
+    (code,) = layers.at(
+        _CODE, code=f"(CASE WHEN {clean} THEN NULL ELSE (CASE {whens} ELSE {first_repair} END) END)"
+    )
+    return code
 
 
 def _sql_rejected(code: str, kind: _Kind) -> str:
-    """TRUE when rejected, FALSE when repaired, NULL when valid (``code`` written once)."""
+    """TRUE when rejected, FALSE when repaired, NULL when valid."""
     return f"starts_with({code}, '{kind.code}_')"
 
 
@@ -931,7 +1018,7 @@ def _sql_unless_rejected(code: str, kind: _Kind, expr: str) -> str:
 
 
 def _sql_yymmdd(d: str, *, female_day: bool) -> str:
-    """'yy-mm-dd' from the DDMMYY block at positions 7-12, with ``d`` written once.
+    """'yy-mm-dd' from the DDMMYY block at positions 7-12.
 
     For the NIK, 40 is taken off a woman's day by rewriting its tens digit (4-7 → 0-3); DD
     outside 01-31/41-71 is caught by the NIK's own range check, not here.
@@ -944,150 +1031,28 @@ def _sql_yymmdd(d: str, *, female_day: bool) -> str:
     return iso
 
 
-def _sql_century(yymmdd: str, century: str) -> str:
-    """The date ``<century>yy-mm-dd``, or NULL when no such day exists."""
-    return f"TRY_CAST(concat('{century}', {yymmdd}) AS DATE)"
+def _sql_centuries(
+    layers: _Layers, v: _SqlValue, clean: str, *, female_day: bool
+) -> tuple[str, str]:
+    """The pieces c19 and c20: the DDMMYY block as a date in 19yy and in 20yy, NULL when no
+    such day exists and for clean cells (which get their date from ``_SqlBlock``)."""
+    yymmdd = _sql_yymmdd(v.digits, female_day=female_day)
+    c19, c20 = layers.at(
+        _DATES,
+        **{
+            f"c{century}": (
+                f"(CASE WHEN {clean} THEN NULL"
+                f" ELSE TRY_CAST(concat('{century}', {yymmdd}) AS DATE) END)"
+            )
+            for century in ("19", "20")
+        },
+    )
+    return c19, c20
 
 
 def _sql_date(day: date) -> str:
     return f"DATE '{day.isoformat()}'"
 
-
-def _sql_shared(expressions: dict[str, str], pieces: tuple[str, ...]) -> dict[str, str]:
-    """Make DuckDB compute each of ``pieces`` once per row for all of ``expressions``.
-
-    DuckDB's common-subexpression elimination only collects subexpressions found where they
-    are always evaluated (function arguments, the first WHEN of a CASE); copies inside later
-    CASE branches are otherwise evaluated again, which made these expressions ~7x slower. A
-    first WHEN that names every piece and is never true (concat_ws never returns NULL) lets
-    every copy reuse one evaluation. The result is unchanged on any engine.
-    """
-    anchor = "concat_ws('|', " + ", ".join(f"CAST({p} AS VARCHAR)" for p in pieces) + ")"
-    return {
-        key: f"(CASE WHEN {anchor} IS NULL THEN NULL ELSE {expr} END)"
-        for key, expr in expressions.items()
-    }
-
-
-_NIK_DAY_MONTH = "^[0-9]{6}(?:0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01])(?:0[1-9]|1[0-2])"
-
-
-def _nik_sql_full(value: str, numeric: str, as_of: date) -> dict[str, str]:
-    """``nik_sql`` without the fast path: every rule, for any cell."""
-    return _sql_shared(*_nik_sql_rules(_sql_value(value, numeric), as_of))
-
-
-def _nik_sql_rules(
-    v: _SqlValue, as_of: date, skip: str | None = None
-) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The outputs by the full rules over ``v``, and the pieces to compute once per row (the
-    dates NULL where ``skip`` holds)."""
-    d = v.digits
-    yymmdd = _sql_yymmdd(d, female_day=True)
-    c19 = _sql_unless(skip, _sql_century(yymmdd, "19"))
-    c20 = _sql_unless(skip, _sql_century(yymmdd, "20"))
-    earliest = f"COALESCE({c19}, {c20})"  # 19yy precedes 20yy whenever both exist
-    today = _sql_date(as_of)
-    checks = [
-        *_sql_screen_16(v, _NIK),
-        (
-            f"NOT regexp_matches({d}, '{_NIK_DAY_MONTH}') OR {earliest} IS NULL",
-            "nik_tanggal_lahir_tidak_valid",
-        ),
-        (f"{earliest} > {today}", "nik_tanggal_lahir_di_masa_depan"),
-        (f"substr({d}, 13, 4) = '0000'", "nik_nomor_urut_0000"),
-    ]
-    code = _sql_code(checks, _sql_first_repair(v, f"WHEN {v.numeric_cell} THEN 'angka_excel'"))
-    plausible = f"BETWEEN {_sql_date(_oldest_plausible_birth(as_of))} AND {today}"
-    born = (
-        f"(CASE WHEN {c20} {plausible} THEN {c20} WHEN {c19} {plausible} THEN {c19}"
-        f" WHEN {c19} <= {today} THEN {c19} ELSE {c20} END)"
-    )
-    sex = f"(CASE WHEN substr({d}, 7, 2) > '40' THEN 'P' ELSE 'L' END)"
-    expressions = {
-        "nik": _sql_unless_rejected(code, _NIK, d),
-        "status": _sql_status(code, _NIK),
-        "code": code,
-        "sex": _sql_unless_rejected(code, _NIK, sex),
-        "birth_date": _sql_unless_rejected(code, _NIK, born),
-    }
-    return expressions, (d, v.scientific, v.decimal, c19, c20)
-
-
-def _kk_sql_full(value: str, numeric: str, as_of: date) -> dict[str, str]:
-    """``kk_sql`` without the fast path: every rule, for any cell."""
-    return _sql_shared(*_kk_sql_rules(_sql_value(value, numeric), as_of))
-
-
-def _kk_sql_rules(
-    v: _SqlValue, as_of: date, skip: str | None = None
-) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The outputs by the full rules over ``v``, and the pieces to compute once per row (the
-    dates NULL where ``skip`` holds)."""
-    d = v.digits
-    yymmdd = _sql_yymmdd(d, female_day=False)
-    c19 = _sql_unless(skip, _sql_century(yymmdd, "19"))
-    c20 = _sql_unless(skip, _sql_century(yymmdd, "20"))
-    window = f"BETWEEN {_sql_date(_KK_EARLIEST)} AND {_sql_date(as_of)}"
-    recorded = f"(CASE WHEN {c20} {window} THEN {c20} WHEN {c19} {window} THEN {c19} END)"
-    checks = [
-        *_sql_screen_16(v, _KK),
-        (f"{recorded} IS NULL", "kk_tanggal_tidak_valid"),
-        (f"substr({d}, 13, 4) = '0000'", "kk_nomor_urut_0000"),
-    ]
-    code = _sql_code(checks, _sql_first_repair(v, f"WHEN {v.numeric_cell} THEN 'angka_excel'"))
-    expressions = {
-        "kk": _sql_unless_rejected(code, _KK, d),
-        "status": _sql_status(code, _KK),
-        "code": code,
-        "recorded_on": _sql_unless_rejected(code, _KK, recorded),
-    }
-    return expressions, (d, v.scientific, v.decimal, c19, c20)
-
-
-def _noka_sql_full(value: str, numeric: str) -> dict[str, str]:
-    """``noka_sql`` without the fast path: every rule, for any cell."""
-    return _sql_shared(*_noka_sql_rules(_sql_value(value, numeric)))
-
-
-def _noka_sql_rules(v: _SqlValue) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The outputs by the full rules over ``v``, and the pieces to compute once per row."""
-    d = v.digits
-    checks = [
-        (f"{d} = ''", "noka_kosong"),
-        (f"{d} = '!L'", "noka_notasi_ilmiah"),
-        (f"{d} = '!X'", "noka_bukan_angka"),
-        (f"length({d}) NOT BETWEEN {_NOKA_MIN_DIGITS} AND {_NOKA.length}", "noka_panjang_salah"),
-    ]
-    padding = f"WHEN length({d}) < {_NOKA.length} THEN 'nol_di_depan'"
-    code = _sql_code(checks, _sql_first_repair(v, padding))
-    expressions = {
-        "noka": _sql_unless_rejected(code, _NOKA, f"lpad({d}, {_NOKA.length}, '0')"),
-        "status": _sql_status(code, _NOKA),
-        "code": code,
-    }
-    return expressions, (d, v.scientific, v.decimal)
-
-
-# --------------------------------------------------------------------------------------------
-# SQL fast path: clean cells skip the full expressions
-# --------------------------------------------------------------------------------------------
-#
-# Real exports are ~99 % clean: plain digits in a text cell. For such a cell the cleaning steps
-# do nothing, and the remaining rules (prefix, date, serial) come down to one regular
-# expression and, for the dates, a comparison of integers. Each output is therefore
-#
-#     CASE WHEN <plain> THEN (CASE WHEN <clean> THEN <fast output> ELSE <rules over the text> END)
-#          ELSE <rules over the cleaned value> END
-#
-# <plain>: a text cell of exactly the identifier's number of digits; <clean>: its digits pass
-# every rule the pattern can check. The first WHEN also computes, once per row for all outputs,
-# every piece that the two other branches share (``_sql_fast_path``); the pieces of the full
-# rules are NULL for plain cells (``_sql_unless``), so those cells pay for none of them. For a
-# plain cell the cleaned value is the text itself, so the middle branch applies the same rules
-# to short expressions. The results are those of the full rules in every case; the branches
-# only decide how much work a row costs. <clean> is sufficient, not necessary: a valid value it
-# does not recognise (a woman born on 29 February 2000) gets the same answer from the rules.
 
 _SERIAL_FROM_0001 = "(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
 _ANY_MONTH = "(?:0[1-9]|1[0-2])"
@@ -1096,6 +1061,7 @@ _MONTH_OF_31 = "(?:0[13578]|1[02])"
 # yy whose 29 February exists in 19yy and in 20yy: multiples of 4 except 00 (1900 is no leap
 # year). With 29-02-00 left out, every accepted block is a real date in both centuries.
 _LEAP_YY = "(?:0[48]|[2468][048]|[13579][26])"
+_NIK_DAY_MONTH = "^[0-9]{6}(?:0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01])(?:0[1-9]|1[0-2])"
 
 
 def _ddmmyy_pattern(*, female_day: bool) -> str:
@@ -1119,48 +1085,26 @@ def _clean_16_pattern(*, female_day: bool) -> str:
 
 
 @dataclass(frozen=True)
-class _SqlFast:
-    """The fast path of one identifier's expressions."""
-
-    plain: str  # BOOLEAN: a text cell holding exactly the digits (NULL cells: NULL, i.e. no)
-    clean: str  # BOOLEAN: a plain cell that passes every rule; implies ``plain``
-    outputs: dict[str, str]  # every output for clean cells
-    shared: tuple[str, ...] = ()  # pieces of ``outputs``, computed once per row
-
-
-def _sql_text(value: str) -> str:
-    return f"CAST(({value}) AS VARCHAR)"
-
-
-def _sql_plain_test(value: str, numeric: str, length: int) -> str:
-    text = _sql_text(value)
-    return f"(regexp_full_match({text}, '[0-9]{{{length}}}') AND NOT COALESCE(({numeric}), FALSE))"
-
-
-def _sql_fast_path(fast: _SqlFast, full: dict[str, str], pieces: tuple[str, ...]) -> dict[str, str]:
-    """Each output as ``CASE WHEN <clean> THEN <fast output> ELSE <full rules> END``.
-
-    As in ``_sql_shared``, the first WHEN names every piece so that DuckDB computes each once
-    per row for all outputs: it reads the first entry of a ``row(...)`` whose other entries
-    are there only to be computed. ``full`` and ``pieces`` are the rules over
-    ``_sql_value(..., plain=fast.plain)`` with the dates skipped for clean cells.
-    """
-    entries = (fast.clean, *fast.shared, *pieces)
-    when = f"struct_extract(row({', '.join(entries)}), 1)"
-    return {
-        key: f"(CASE WHEN {when} THEN {fast.outputs[key]} ELSE {expr} END)"
-        for key, expr in full.items()
-    }
-
-
-@dataclass(frozen=True)
 class _SqlBlock:
-    """The DDMMYY block of a cell matching ``_clean_16_pattern``, as INTEGER expressions."""
+    """The DDMMYY block of a plain cell, as INTEGER expressions over the piece ``block``."""
 
-    yy: str
-    month: str
-    day: str  # without the 40 added for women
-    key: str  # yy * 10000 + month * 100 + day: orders the dates of one century
+    block: str
+
+    @property
+    def yy(self) -> str:
+        return f"({self.block} % 100)"
+
+    @property
+    def month(self) -> str:
+        return f"(({self.block} // 100) % 100)"
+
+    @property
+    def day(self) -> str:  # without the 40 added for women: 41-71 -> 1-31; 01-31 unchanged
+        return f"(({self.block} // 10000) % 40)"
+
+    @property
+    def key(self) -> str:  # yy * 10000 + month * 100 + day: orders the dates of one century
+        return f"({self.yy} * 10000 + {self.month} * 100 + {self.day})"
 
     def date_in(self, century: str) -> str:
         """The date in ``century`` (an INTEGER expression: 1900 or 2000)."""
@@ -1171,12 +1115,13 @@ class _SqlBlock:
         return f"({self.key} BETWEEN {_key_of(first, century)} AND {_key_of(last, century)})"
 
 
-def _sql_block(value: str) -> _SqlBlock:
-    # TRY_CAST: computed once per row for every row (``_SqlFast.shared``), clean or not.
-    block = f"TRY_CAST(substr({_sql_text(value)}, 7, 6) AS INTEGER)"  # DDMMYY
-    yy, month = f"({block} % 100)", f"(({block} // 100) % 100)"
-    day = f"(({block} // 10000) % 40)"  # 41-71 -> 1-31; 01-31 unchanged
-    return _SqlBlock(yy, month, day, f"({yy} * 10000 + {month} * 100 + {day})")
+def _sql_block(layers: _Layers, v: _SqlValue) -> _SqlBlock:
+    """The DDMMYY block of plain cells, a piece beside ``stripped``."""
+    (block,) = layers.at(
+        _STRIPPED,
+        block=f"(CASE WHEN {v.plain} THEN TRY_CAST(substr({v.text}, 7, 6) AS INTEGER) END)",
+    )
+    return _SqlBlock(block)
 
 
 def _key_of(day: date, century: int) -> int:
@@ -1184,78 +1129,135 @@ def _key_of(day: date, century: int) -> int:
     return (day.year - century) * 10000 + day.month * 100 + day.day
 
 
-def _nik_sql_fast(value: str, numeric: str, as_of: date) -> _SqlFast:
-    """Clean NIKs: known prefix, a birth date that exists in both centuries, serial from 0001.
-
-    The earliest candidate is then 19yy, so the only rule left is the future-date check, and
-    ``born`` of ``_nik_sql_rules`` reduces to 20yy when plausible, else 19yy.
-    """
-    b, text = _sql_block(value), _sql_text(value)
-    plausible_20 = b.within(2000, _oldest_plausible_birth(as_of), as_of)
-    valid = {
-        "nik": text,
-        "status": "'valid'",
-        "code": "NULL",
-        "sex": f"(CASE WHEN substr({text}, 7, 1) >= '4' THEN 'P' ELSE 'L' END)",
-        "birth_date": b.date_in(f"CASE WHEN {plausible_20} THEN 2000 ELSE 1900 END"),
-    }
-    plain = _sql_plain_test(value, numeric, _NIK.length)
-    clean = f"{plain} AND regexp_full_match({text}, {_lit(_clean_16_pattern(female_day=True))})"
-    if as_of < date(1999, 12, 31):  # 19yy may be after as_of: not a future birth date
-        clean += f" AND {b.key} <= {_key_of(as_of, 1900)}"
-    return _SqlFast(plain, f"({clean})", valid, (b.key, b.yy, b.month, b.day))
+def _sql_clean(layers: _Layers, v: _SqlValue, pattern: str, also: str | None = None) -> str:
+    """The piece ``clean``: a plain cell whose text matches ``pattern`` (and ``also``)."""
+    test = f"{v.plain} AND regexp_full_match({v.text}, {_lit(pattern)})"
+    if also:
+        test += f" AND {also}"
+    (clean,) = layers.at(_UNQUOTED, clean=f"COALESCE({test}, FALSE)")
+    return clean
 
 
-def _kk_sql_fast(value: str, numeric: str, as_of: date) -> _SqlFast:
-    """Clean KKs: as for the NIK (no day + 40); the recording date window is left to check,
-    and ``recorded`` of ``_kk_sql_rules`` is 20yy when in the window, else 19yy."""
-    b, text = _sql_block(value), _sql_text(value)
-    in_20 = b.within(2000, _KK_EARLIEST, as_of)
-    in_19 = b.within(1900, _KK_EARLIEST, as_of)
-    valid = {
-        "kk": text,
-        "status": "'valid'",
-        "code": "NULL",
-        "recorded_on": b.date_in(f"CASE WHEN {in_20} THEN 2000 ELSE 1900 END"),
-    }
-    plain = _sql_plain_test(value, numeric, _KK.length)
-    pattern = _lit(_clean_16_pattern(female_day=False))
-    clean = f"({plain} AND regexp_full_match({text}, {pattern}) AND ({in_20} OR {in_19}))"
-    return _SqlFast(plain, clean, valid, (b.key, b.yy, b.month, b.day))
-
-
-def _noka_sql_fast(value: str) -> _SqlFast:
-    """Plain nokas are clean: 13 digits are valid whatever the cell type."""
-    text = _sql_text(value)
-    plain = f"regexp_full_match({text}, '[0-9]{{{_NOKA.length}}}')"
-    return _SqlFast(plain, plain, {"noka": text, "status": "'valid'", "code": "NULL"})
-
-
-def nik_sql(value: str, numeric: str = "FALSE", *, as_of: date) -> dict[str, str]:
-    """DuckDB expressions equivalent to ``parse_nik`` without a birth-date hint.
+def nik_sql(
+    value: str,
+    numeric: str = "FALSE",
+    *,
+    as_of: date,
+    prefix: str = "nik",
+    fast_path: bool = True,
+) -> SqlSteps:
+    """The SQL equivalent of ``parse_nik`` without a birth-date hint.
 
     ``value`` is a VARCHAR SQL expression (the cell as text) and ``numeric`` a BOOLEAN one (the
-    cell was a number). Keys: ``nik`` (16 digits or NULL), ``status``, ``code`` (the problem
-    when rejected, else the first repair, else NULL), ``sex`` ('L'/'P') and ``birth_date``
-    (century by the age rule of ``parse_nik``); all NULL-valued fields are NULL when rejected.
+    cell was a number). Outputs: ``nik`` (16 digits or NULL), ``status``, ``code`` (the
+    problem when rejected, else the first repair, else NULL), ``sex`` ('L'/'P') and
+    ``birth_date`` (century by the age rule of ``parse_nik``); all NULL when rejected.
+    ``fast_path=False`` gives the same results the slow way, for the benchmark.
     """
-    fast = _nik_sql_fast(value, numeric, as_of)
-    v = _sql_value(value, numeric, plain=fast.plain)
-    return _sql_fast_path(fast, *_nik_sql_rules(v, as_of))
+    layers = _Layers(prefix)
+    v = _sql_value(layers, value, numeric, _NIK.length, fast_path, numeric_matters=True)
+    b = _sql_block(layers, v)
+    # With a clean DDMMYY block both centuries exist and the earlier, 19yy, is the one checked
+    # against the future: before 2000 it may lie after as_of.
+    in_past = f"{b.key} <= {_key_of(as_of, 1900)}" if as_of < date(1999, 12, 31) else None
+    clean = _sql_clean(layers, v, _clean_16_pattern(female_day=True), in_past)
+    c19, c20 = _sql_centuries(layers, v, clean, female_day=True)
+    d, today = v.digits, _sql_date(as_of)
+    earliest = f"COALESCE({c19}, {c20})"  # 19yy precedes 20yy whenever both exist
+    checks = [
+        *_sql_screen_16(v, _NIK),
+        (
+            f"NOT regexp_matches({d}, '{_NIK_DAY_MONTH}') OR {earliest} IS NULL",
+            "nik_tanggal_lahir_tidak_valid",
+        ),
+        (f"{earliest} > {today}", "nik_tanggal_lahir_di_masa_depan"),
+        (f"substr({d}, 13, 4) = '0000'", "nik_nomor_urut_0000"),
+    ]
+    first_repair = _sql_first_repair(v, f"WHEN {v.numeric_cell} THEN 'angka_excel'")
+    code = _sql_code(layers, clean, checks, first_repair)
+    plausible = f"BETWEEN {_sql_date(_oldest_plausible_birth(as_of))} AND {today}"
+    born = (
+        f"(CASE WHEN {c20} {plausible} THEN {c20} WHEN {c19} {plausible} THEN {c19}"
+        f" WHEN {c19} <= {today} THEN {c19} ELSE {c20} END)"
+    )
+    # A clean cell: 20yy when that is a plausible birth date, else 19yy (``born`` reduced).
+    plausible_20 = b.within(2000, _oldest_plausible_birth(as_of), as_of)
+    born_clean = b.date_in(f"CASE WHEN {plausible_20} THEN 2000 ELSE 1900 END")
+    sex = f"(CASE WHEN substr({d}, 7, 2) > '40' THEN 'P' ELSE 'L' END)"
+    return layers.steps(
+        {
+            "nik": _sql_unless_rejected(code, _NIK, d),
+            "status": _sql_status(code, _NIK),
+            "code": code,
+            "sex": _sql_unless_rejected(code, _NIK, sex),
+            "birth_date": f"(CASE WHEN {clean} THEN {born_clean}"
+            f" ELSE {_sql_unless_rejected(code, _NIK, born)} END)",
+        }
+    )
 
 
-def kk_sql(value: str, numeric: str = "FALSE", *, as_of: date) -> dict[str, str]:
-    """DuckDB expressions equivalent to ``parse_kk``: ``kk``, ``status``, ``code`` and
-    ``recorded_on`` (the later century within 1970-01-01..as_of)."""
-    fast = _kk_sql_fast(value, numeric, as_of)
-    v = _sql_value(value, numeric, plain=fast.plain)
-    return _sql_fast_path(fast, *_kk_sql_rules(v, as_of))
+def kk_sql(
+    value: str,
+    numeric: str = "FALSE",
+    *,
+    as_of: date,
+    prefix: str = "kk",
+    fast_path: bool = True,
+) -> SqlSteps:
+    """The SQL equivalent of ``parse_kk``: ``kk``, ``status``, ``code`` and ``recorded_on``
+    (the later century within 1970-01-01..as_of)."""
+    layers = _Layers(prefix)
+    v = _sql_value(layers, value, numeric, _KK.length, fast_path, numeric_matters=True)
+    b = _sql_block(layers, v)
+    in_20 = b.within(2000, _KK_EARLIEST, as_of)
+    in_19 = b.within(1900, _KK_EARLIEST, as_of)
+    clean = _sql_clean(layers, v, _clean_16_pattern(female_day=False), f"({in_20} OR {in_19})")
+    c19, c20 = _sql_centuries(layers, v, clean, female_day=False)
+    d = v.digits
+    window = f"BETWEEN {_sql_date(_KK_EARLIEST)} AND {_sql_date(as_of)}"
+    recorded = f"(CASE WHEN {c20} {window} THEN {c20} WHEN {c19} {window} THEN {c19} END)"
+    checks = [
+        *_sql_screen_16(v, _KK),
+        (f"{recorded} IS NULL", "kk_tanggal_tidak_valid"),
+        (f"substr({d}, 13, 4) = '0000'", "kk_nomor_urut_0000"),
+    ]
+    first_repair = _sql_first_repair(v, f"WHEN {v.numeric_cell} THEN 'angka_excel'")
+    code = _sql_code(layers, clean, checks, first_repair)
+    recorded_clean = b.date_in(f"CASE WHEN {in_20} THEN 2000 ELSE 1900 END")
+    return layers.steps(
+        {
+            "kk": _sql_unless_rejected(code, _KK, d),
+            "status": _sql_status(code, _KK),
+            "code": code,
+            "recorded_on": f"(CASE WHEN {clean} THEN {recorded_clean}"
+            f" ELSE {_sql_unless_rejected(code, _KK, recorded)} END)",
+        }
+    )
 
 
-def noka_sql(value: str, numeric: str = "FALSE") -> dict[str, str]:
-    """DuckDB expressions equivalent to ``parse_noka``: ``noka``, ``status``, ``code``.
+def noka_sql(
+    value: str, numeric: str = "FALSE", *, prefix: str = "noka", fast_path: bool = True
+) -> SqlSteps:
+    """The SQL equivalent of ``parse_noka``: ``noka``, ``status``, ``code``.
 
-    ``numeric`` is accepted for symmetry; as in ``parse_noka`` it changes no outcome.
+    ``numeric`` is accepted for symmetry; as in ``parse_noka`` it changes no outcome, so a
+    plain cell of 13 digits is clean whatever its type.
     """
-    fast = _noka_sql_fast(value)
-    return _sql_fast_path(fast, *_noka_sql_rules(_sql_value(value, numeric, plain=fast.plain)))
+    layers = _Layers(prefix)
+    v = _sql_value(layers, value, numeric, _NOKA.length, fast_path, numeric_matters=False)
+    d = v.digits
+    checks = [
+        (f"{d} = ''", "noka_kosong"),
+        (f"{d} = '!L'", "noka_notasi_ilmiah"),
+        (f"{d} = '!X'", "noka_bukan_angka"),
+        (f"length({d}) NOT BETWEEN {_NOKA_MIN_DIGITS} AND {_NOKA.length}", "noka_panjang_salah"),
+    ]
+    padding = f"WHEN length({d}) < {_NOKA.length} THEN 'nol_di_depan'"
+    code = _sql_code(layers, v.plain, checks, _sql_first_repair(v, padding))
+    return layers.steps(
+        {
+            "noka": _sql_unless_rejected(code, _NOKA, f"lpad({d}, {_NOKA.length}, '0')"),
+            "status": _sql_status(code, _NOKA),
+            "code": code,
+        }
+    )

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from semesta.core.identifiers import with_layers
 from semesta.core.text import Bilingual, SemestaError
 from semesta.pipeline import normalize, readers
 from semesta.pipeline.layouts import Layout, header_key
@@ -233,11 +234,11 @@ def _load_and_type(db, stage: str, arrow_path: Path, layout: Layout, as_of: date
         repairs = ", ".join(f'{t.repair} AS "_repair_{t.name}"' for t in typed if t.repair)
         raw_cols = ", ".join(f'"{c.name}" AS "_raw_{c.name}"' for c in layout.columns)
         parts = ", ".join(p for p in (raw_cols, values, codes, repairs) if p)
-        pre = "".join(f', {expr} AS "{alias}"' for t in typed for alias, expr in t.pre)
+        source = with_layers(stage, [t.layers for t in typed])
         db.execute(
             f"CREATE OR REPLACE TEMP TABLE {stage}_typed AS "
             f"SELECT *, {_row_verdict(layout)} AS _row_reason "
-            f"FROM (SELECT _sheet, _row, {parts} FROM (SELECT *{pre} FROM {stage}))"
+            f"FROM (SELECT _sheet, _row, {parts} FROM {source}) AS _typed"
         )
         db.unregister(stage)
     arrow_path.unlink()
@@ -248,14 +249,24 @@ def _row_verdict(layout: Layout) -> str:
     raw = [f'"_raw_{c.name}"' for c in layout.columns]
     empty = " AND ".join(f"nullif(trim({r}), '') IS NULL" for r in raw)
     header_keys = {header_key(a) for c in layout.columns for a in c.aliases}
-    keys = ", ".join(f"'{k}'" for k in sorted(header_keys))
-    header_hits = " + ".join(
-        f"CASE WHEN {normalize.key_sql(r)} IN ({keys}) THEN 1 ELSE 0 END" for r in raw
-    )
+    keys = "[" + ", ".join(f"'{k}'" for k in sorted(header_keys)) + "]"
+    cells = "[" + ", ".join(normalize.key_sql(r) for r in raw) + "]"
+    # One list function, not a sum of CASEs: DuckDB evaluates a sum of CASEs on every row even
+    # in a later WHEN, where a function runs only on the rows that reach it.
+    header_words = f"len(list_intersect({keys}, {cells}))"
     no_identity = " AND ".join(f'"{c}" IS NULL' for c in layout.row_needs_any) or "FALSE"
+    # A valid identifier is never a header, so the costly header test runs only on the few rows
+    # without one.
+    kinds = {c.name: c.kind for c in layout.columns}
+    valid_id = " OR ".join(
+        f'"{c}" IS NOT NULL'
+        for c in layout.row_needs_any
+        if kinds.get(c) in readers.IDENTIFIER_KINDS
+    )
     return (
         f"CASE WHEN {empty} THEN 'baris_kosong' "
-        f"WHEN ({header_hits}) >= 2 THEN 'baris_judul_berulang' "
+        + (f"WHEN {valid_id} THEN NULL " if valid_id else "")
+        + f"WHEN {header_words} >= 2 THEN 'baris_judul_berulang' "
         f"WHEN {no_identity} THEN 'baris_tanpa_identitas' END"
     )
 

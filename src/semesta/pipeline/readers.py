@@ -19,6 +19,8 @@ import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -236,19 +238,12 @@ def _spreadsheet_batches(file_plan: FilePlan) -> Iterator[pa.RecordBatch]:
         start_row, start_col = sheet.start if sheet.start else (0, 0)
         first_data = sheet_plan.header_row - start_row  # index of the first row after the header
         batch = _Batch(file_plan, sheet_plan, column_offset=start_col)
-        numbers: list[int] = []
-        rows: list[list] = []
-        for index, cells in enumerate(sheet.iter_rows()):
-            if index < first_data:
-                continue
-            numbers.append(start_row + index + 1)
-            rows.append(cells)
-            if len(rows) >= BATCH_ROWS:
-                yield batch.build(numbers, rows)
-                numbers, rows = [], []
-        if rows:
-            yield batch.build(numbers, rows)
-        del sheet
+        cells = islice(sheet.iter_rows(), first_data, None)
+        row_number = start_row + first_data + 1  # as Excel shows it
+        while rows := list(islice(cells, BATCH_ROWS)):
+            yield batch.build(list(range(row_number, row_number + len(rows))), rows)
+            row_number += len(rows)
+        del sheet, cells
 
 
 class _Batch:
@@ -260,28 +255,43 @@ class _Batch:
         by_name = {name: position - column_offset for position, name in sheet.columns.items()}
         self.positions = [by_name.get(c.name) for c in file_plan.layout.columns]
         self.identifiers = [by_name.get(name) for name in file_plan.identifier_columns]
+        self.width = max((p for p in self.positions if p is not None), default=-1) + 1
 
     def build(self, numbers: list[int], rows: list[list]) -> pa.RecordBatch:
-        arrays = [pa.array([self.sheet] * len(rows), pa.string()), pa.array(numbers, pa.int64())]
-        arrays += [pa.array(_column_text(rows, p), pa.string()) for p in self.positions]
-        arrays += [pa.array(_column_numeric(rows, p), pa.bool_()) for p in self.identifiers]
+        if min(map(len, rows), default=self.width) < self.width:  # a short CSV line
+            rows = [r if len(r) >= self.width else r + [""] * (self.width - len(r)) for r in rows]
+        count = len(rows)
+        arrays = [pa.array([self.sheet] * count, pa.string()), pa.array(numbers, pa.int64())]
+        arrays += [
+            pa.nulls(count, pa.string()) if p is None else _text_array(_column(rows, p))
+            for p in self.positions
+        ]
+        arrays += [
+            pa.array([False] * count if p is None else _numeric(_column(rows, p)), pa.bool_())
+            for p in self.identifiers
+        ]
         return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
 
 
-def _column_cells(rows: list[list], position: int | None) -> list:
-    if position is None:
-        return [None] * len(rows)
-    if all(len(row) > position for row in rows):  # spreadsheets: every row is as wide
-        return [row[position] for row in rows]
-    return [row[position] if len(row) > position else None for row in rows]
+def _column(rows: list[list], position: int) -> list:
+    # map + itemgetter runs in C: this touches every cell of a million-row export.
+    return list(map(itemgetter(position), rows))
 
 
-def _column_text(rows: list[list], position: int | None) -> list[str | None]:
-    return [c if c.__class__ is str else _text(c) for c in _column_cells(rows, position)]
+def _text_array(cells: list) -> pa.Array:
+    """The cells as text; a column of text alone (most are) goes to Arrow as it is."""
+    try:
+        array = pa.array(cells, pa.string())
+        if array.null_count == 0:
+            return array
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        pass
+    text_of = _TEXT_BY_CLASS.get
+    return pa.array([text_of(c.__class__, _text)(c) for c in cells], pa.string())
 
 
-def _column_numeric(rows: list[list], position: int | None) -> list[bool]:
-    return [c.__class__ in (int, float) for c in _column_cells(rows, position)]
+def _numeric(cells: list) -> list[bool]:
+    return [c.__class__ in (int, float) for c in cells]
 
 
 def _text(cell: object) -> str:
@@ -293,12 +303,21 @@ def _text(cell: object) -> str:
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() and abs(cell) < 1e17 else repr(cell)
+        return _float_text(cell)
     if isinstance(cell, dt.datetime):
         return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat(" ")
     if isinstance(cell, dt.date):
         return cell.isoformat()
     return str(cell)
+
+
+def _float_text(cell: float) -> str:
+    return str(int(cell)) if cell.is_integer() and abs(cell) < 1e17 else repr(cell)
+
+
+# The common cell classes straight to their text, without _text's chain of tests: a column of
+# dates or numbers has a million of them.
+_TEXT_BY_CLASS: dict[type, Any] = {str: str.__str__, float: _float_text, dt.date: dt.date.isoformat}
 
 
 def _no_header(
