@@ -228,8 +228,8 @@ def test_the_invoice_command_ingests_the_file_and_writes_the_verification_workbo
     )
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
-    assert document["rows_billed"] == 791
-    assert document["rows_accepted"] + document["rows_not_accepted"] == 791
+    assert document["rows_billed"] == 758
+    assert document["rows_accepted"] + document["rows_not_accepted"] == 758
     assert {f["code"] for f in document["by_finding"]} >= {"ELG-HIDUP", "ELG-DESIL", "TAG-GANDA"}
     assert xlsx.exists()
     human = semesta(
@@ -286,14 +286,15 @@ def test_the_workspace_plan_prices_the_coverage_targets_and_the_saving(reconcile
     assert workspace["targets"] == [
         {
             "coverage_pct": "99.5",
-            "participants_needed": 15,
-            "monthly": 630_000,
-            "yearly": 7_560_000,
+            # 99,5 % of 3.000 residents is 2.985; 2.960 are registered: 25 more
+            "participants_needed": 25,
+            "monthly": 25 * 42_000,
+            "yearly": 25 * 42_000 * 12,
             "source": "--target",
         }
     ]
-    assert workspace["monthly_saving"] == 1_764_000 and workspace["yearly_saving"] == 21_168_000
-    assert document["participants"] == 15
+    assert workspace["monthly_saving"] == 1_848_000 and workspace["yearly_saving"] == 22_176_000
+    assert document["participants"] == 25
     assert [o["start_month"] for o in document["options"]] == list(range(7, 13))
 
 

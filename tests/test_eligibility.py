@@ -389,14 +389,14 @@ def test_the_stored_decisions_agree_with_the_python_specification_for_everyone(
 
 def test_the_active_pemda_paid_who_are_not_eligible_match_the_planted_list_errors(decision):
     excluded = {r["rule_code"]: r["pemda_aktif"] for r in decision.by_rule if not r["eligible"]}
-    # Planted in the seed-7 kabupaten (truth/anomalies.csv): 2 movers, 1 outsider, 4 PBI + Pemda,
-    # 1 Pemda + PPU, 8 formal workers, 16 well-off on the Pemda list.
-    assert excluded["ELG-PINDAH"] == 2
+    # Planted in the seed-7 kabupaten (truth/anomalies.csv): 3 movers, 1 outsider, 4 PBI + Pemda,
+    # 1 Pemda + PPU, 10 formal workers, 15 well-off on the Pemda list.
+    assert excluded["ELG-PINDAH"] == 3
     assert excluded["ELG-DKB"] == 1
     assert excluded["ELG-PBI"] == 4
     assert excluded["ELG-PPU"] == 1
-    assert excluded["ELG-FORMAL"] == 8
-    assert excluded["ELG-DESIL"] == 16
+    assert excluded["ELG-FORMAL"] == 10
+    assert excluded["ELG-DESIL"] == 15
     assert decision.monthly_saving == decision.pemda_aktif_not_eligible * 42_000
 
 
@@ -567,7 +567,7 @@ def test_every_row_not_accepted_is_a_planted_error_or_a_second_bill_for_one_pers
 
 
 def test_the_invoice_figures_add_up(invoice):
-    assert invoice.rows_billed == 791 and invoice.rupiah_billed == 791 * 42_000
+    assert invoice.rows_billed == 758 and invoice.rupiah_billed == 758 * 42_000
     assert invoice.rows_accepted + invoice.rows_not_accepted == invoice.rows_billed
     assert invoice.rupiah_payable == invoice.rows_accepted * 42_000
     assert invoice.rupiah_not_accepted == sum(f["rupiah"] for f in invoice.by_finding)
@@ -619,7 +619,7 @@ def test_the_invoice_workbook_has_the_summary_and_the_lists(reconciled, invoice,
         "Selisih tarif",
     ]
     summary = list(book["Ringkasan"].iter_rows(values_only=True))
-    assert ("Baris ditagih BPJS", 791, 791 * 42_000) in summary
+    assert ("Baris ditagih BPJS", 758, 758 * 42_000) in summary
     listed = list(book["Ditagih tidak layak"].iter_rows(values_only=True))
     assert len([r for r in listed if r[5] and str(r[5]).startswith(("ELG-", "TAG-"))]) == (
         invoice.rows_not_accepted
@@ -628,10 +628,10 @@ def test_the_invoice_workbook_has_the_summary_and_the_lists(reconciled, invoice,
 
 def test_the_workspace_figures_carry_the_reconciliation_saving(reconciled, decision):
     figures = pe.workspace_figures(reconciled, "2025-06")
-    assert (figures.population, figures.registered, figures.active) == (3_000, 2_970, 2_365)
+    assert (figures.population, figures.registered, figures.active) == (3_000, 2_960, 2_372)
     assert figures.saving_source == "finding"
-    assert figures.monthly_saving == 1_764_000  # 42 payments the lists would stop
-    assert figures.pemda_paid_active == 794 and figures.kelas3_mandiri_active == 83
+    assert figures.monthly_saving == 1_848_000  # 44 payments the lists would stop
+    assert figures.pemda_paid_active == 762 and figures.kelas3_mandiri_active == 92
     assert figures.eligible == decision.eligible
 
 

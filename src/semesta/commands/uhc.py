@@ -183,6 +183,11 @@ def _pct(value: Fraction | None, lang: str, digits: int = 2) -> str:
     return "-" if value is None else _t(ind.percent_text(value, digits), lang)
 
 
+def _signed(value: int) -> str:
+    """A change in persons with its sign and Indonesian grouping: ``+1.000``, ``-25``."""
+    return ("+" if value >= 0 else "-") + number(abs(value))
+
+
 def _points(value: Fraction | None, lang: str) -> str:
     if value is None:
         return "-"
@@ -385,9 +390,9 @@ def _area_block(item: AreaReport, lang: str) -> list[str]:
         change = item.change
         lines.append(
             f"{'Change since' if en else 'Perubahan sejak'} {change.period}: "
-            f"{'population' if en else 'penduduk'} {change.population:+,}, "
-            f"{'registered' if en else 'peserta'} {change.registered:+,}, "
-            f"{'active' if en else 'aktif'} {change.active:+,}; "
+            f"{'population' if en else 'penduduk'} {_signed(change.population)}, "
+            f"{'registered' if en else 'peserta'} {_signed(change.registered)}, "
+            f"{'active' if en else 'aktif'} {_signed(change.active)}; "
             f"{'coverage' if en else 'cakupan'} {_points(change.points['coverage_pct'], lang)}, "
             f"{'activity' if en else 'keaktifan'} {_points(change.points['active_pct'], lang)}"
         )
@@ -469,7 +474,8 @@ def write_excel(result: UhcReport, path: Path) -> Path:
     ]
     for target in targets:
         kind = "daftar" if target.metric == "coverage_pct" else "aktif"
-        columns.append(Column(f"Kurang {kind} ke {target.level.normalize():f} %", "int"))
+        shown = f"{target.level.normalize():f}".replace(".", ",")  # 83,5 %
+        columns.append(Column(f"Kurang {kind} ke {shown} %", "int"))
     columns += [Column("Biaya/bulan tutup ke aktif 80 %", "rupiah")]
     sheets = []
     for level in pipeline.LEVELS:

@@ -255,15 +255,18 @@ def decide(
         say("fakta per orang / facts per person")
         eligible, code = el.decision_sql(ctx.rules, letter="(rekomendasi_nomor IS NOT NULL)")
         flags = el.flags_sql(ctx.rules, ctx.end)
+        # The flags are computed in the outermost SELECT: two of them (disabilitas,
+        # penyakit_kronis) share their name with a fact column, which a `SELECT *, … AS name`
+        # would keep under that name (and rename the flag), so that ranking read the raw value.
         flag_columns = ", ".join(f"{expr} AS {name}" for name, expr in flags.items())
-        kept = ", ".join(("person_id", "eligible", "rule_code", "fails_raw", "desil", *flags))
+        kept = ", ".join(("person_id", "eligible", "rule_code", "fails_raw", "desil", flag_columns))
         db.execute("SET preserve_insertion_order = false")  # every read below is ordered
         db.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE elig_decided AS
             SELECT {kept}, {el.evidence_sql(ctx.rules)} AS evidence, resident, registered,
                    pemda_aktif, kode_desa
-            FROM (SELECT *, {eligible} AS eligible, {code} AS rule_code, {flag_columns}
+            FROM (SELECT *, {eligible} AS eligible, {code} AS rule_code
                   FROM (SELECT *, {el.failing_sql(ctx.rules)} AS failing
                         FROM (SELECT *, {el.fails_sql(ctx.kabupaten, ctx.end)} AS fails_raw
                               FROM ({_facts_sql(db, ctx)}))))

@@ -33,6 +33,10 @@ from semesta.pipeline.workspace import (
 )
 
 Progress = Callable[[str], None]
+# Less than the workspace default: while this process types, up to two reader processes hold a
+# large spreadsheet each (python-calamine loads a whole sheet), and the typed tables spill to
+# disk beyond this.
+INGEST_MEMORY_LIMIT = "1GB"
 
 
 @dataclass
@@ -97,7 +101,7 @@ def ingest(
     paths = _export_files(folder)
     as_of = period_end(period)
     mapping = workspace.mapping()
-    db = workspace.connect()
+    db = workspace.connect(memory_limit=INGEST_MEMORY_LIMIT)
     try:
         reports = [FileReport(path.name, "refused") for path in paths]
         jobs = []
@@ -235,14 +239,33 @@ def _load_and_type(db, stage: str, arrow_path: Path, layout: Layout, as_of: date
         raw_cols = ", ".join(f'"{c.name}" AS "_raw_{c.name}"' for c in layout.columns)
         parts = ", ".join(p for p in (raw_cols, values, codes, repairs) if p)
         source = with_layers(stage, [t.layers for t in typed])
-        db.execute(
-            f"CREATE OR REPLACE TEMP TABLE {stage}_typed AS "
+        verdict = (
             f"SELECT *, {_row_verdict(layout)} AS _row_reason "
             f"FROM (SELECT _sheet, _row, {parts} FROM {source}) AS _typed"
+        )
+        db.execute(
+            f"CREATE OR REPLACE TEMP TABLE {stage}_typed AS "
+            f"SELECT {_kept_columns(layout, typed)} FROM ({verdict}) AS _verdict"
         )
         db.unregister(stage)
     arrow_path.unlink()
     return f"{stage}_typed", typed
+
+
+def _kept_columns(layout: Layout, typed: list[normalize.Typed]) -> str:
+    """The typed table's columns; a raw value is kept only where the quarantine or the repair
+    log will show it (~1 % of rows), not for every clean row: at a million rows the raw copies
+    were a third of the ingest's memory."""
+    kept = ["_sheet", "_row", "_row_reason"]
+    kept += [f'"{t.name}"' for t in typed]
+    kept += [f'"_code_{t.name}"' for t in typed if t.code]
+    kept += [f'"_repair_{t.name}"' for t in typed if t.repair]
+    for column in layout.columns:
+        flags = [f'"_code_{t.name}"' for t in typed if t.raw == column.name and t.code]
+        flags += [f'"_repair_{t.name}"' for t in typed if t.raw == column.name and t.repair]
+        shown = " OR ".join(["_row_reason IS NOT NULL", *(f"{f} IS NOT NULL" for f in flags)])
+        kept.append(f'CASE WHEN {shown} THEN "_raw_{column.name}" END AS "_raw_{column.name}"')
+    return ", ".join(kept)
 
 
 def _row_verdict(layout: Layout) -> str:

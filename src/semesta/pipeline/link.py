@@ -43,11 +43,12 @@ Progress = Callable[[str], None]
 MEMORY_LIMIT = "3GB"
 
 # What each source says about a person, in one shape. ``nik_stem``: the leading digits of the
-# NIK that are certain: 12 (region, kecamatan, birth date) of a NIK whose tail Excel rounded,
-# the mantissa's digits of one Excel wrote in scientific notation (reference §3.1).
+# NIK that are certain: 12 (region, kecamatan, birth date) of a NIK whose tail Excel rounded
+# (also when printed as a decimal, "6202062503860010.0"), the mantissa's digits of one Excel
+# wrote in scientific notation (reference §3.1).
 _COMMON = """
     nik, CASE WHEN nik IS NOT NULL THEN substr(nik, 1, 12)
-              WHEN regexp_full_match(trim(nik_asli), '[0-9]{{16}}')
+              WHEN regexp_full_match(trim(nik_asli), '[0-9]{{16}}([.,]0+)?')
               THEN substr(trim(nik_asli), 1, 12)
               WHEN regexp_full_match(trim(nik_asli), '[1-9][.,][0-9]+[eE][+]?15')
               THEN regexp_replace(regexp_extract(trim(nik_asli), '^[1-9][.,][0-9]+'), '[.,]', '')

@@ -167,12 +167,13 @@ def _typed(column: Column, as_of: date) -> list[Typed]:
     if kind == "desa":
         digits = f"regexp_replace(coalesce({v}, ''), '[^0-9]', '', 'g')"
         known = f"({digits} IN (SELECT kode FROM region_desa))"
+        present = f"nullif(trim({v}), '') IS NOT NULL"
         return [
             Typed(
                 column.name,
                 "VARCHAR",
                 f"CASE WHEN {known} THEN {digits} END",
-                f"CASE WHEN NOT {known} THEN 'kode_desa_tidak_dikenal' END",
+                f"CASE WHEN {present} AND NOT {known} THEN 'kode_desa_tidak_dikenal' END",
             )
         ]
     if kind in ("sex", "segment", "status"):
@@ -230,9 +231,14 @@ def _date(name: str, v: str, as_of: date) -> Typed:
 
 def _int(column: Column, v: str) -> Typed:
     low, high = column.range or (-(2**31), 2**31 - 1)
-    text = f"trim(regexp_replace(upper({v}), '^(KELAS|DESIL)\\s*', ''))"
+    text = f"trim(regexp_replace(upper(trim({v})), '^(KELAS|DESIL)\\s*', ''))"
     roman = " ".join(f"WHEN {text} = '{r}' THEN {n}" for r, n in ROMAN.items())
-    parse = f"CASE {roman} ELSE TRY_CAST(regexp_replace({text}, '\\.0+$', '') AS INTEGER) END"
+    # Digits only: DuckDB would cast "5.5" to 6, "1e1" to 10 and "0x10" to 16.
+    whole = f"regexp_replace({text}, '\\.0+$', '')"
+    parse = (
+        f"CASE {roman} WHEN regexp_full_match({whole}, '[+-]?[0-9]+') "
+        f"THEN TRY_CAST({whole} AS INTEGER) END"
+    )
     number = f'"__number_{column.name}"'
     in_range = f"({number} BETWEEN {low} AND {high})"
     code = (

@@ -136,7 +136,7 @@ def _plan_csv(path: Path, mapping: dict[str, str] | None) -> FilePlan:
         if best:
             break
     if best is None:
-        raise _no_header(path, lines, ",", mapping)
+        raise _no_header(path, [_split(line) for line in lines])
     number, delimiter, (layout, columns), cells = best
     ignored = [c for i, c in enumerate(cells) if i not in columns and c.strip()]
     return FilePlan(
@@ -154,8 +154,9 @@ def _csv_batches(file_plan: FilePlan) -> Iterator[pa.RecordBatch]:
     batch = _Batch(file_plan, sheet)
     with file_plan.path.open(encoding=file_plan.encoding, newline="", errors="replace") as handle:
         reader = csv.reader(handle, delimiter=file_plan.delimiter)
-        for _ in range(sheet.header_row):
-            next(reader, None)
+        # Up to the header's line: a quoted title cell may span several lines.
+        while reader.line_num < sheet.header_row and next(reader, None) is not None:
+            pass
         numbers: list[int] = []
         rows: list[list] = []
         last_line = reader.line_num
@@ -183,11 +184,15 @@ def _plan_spreadsheet(path: Path, head: bytes, mapping: dict[str, str] | None) -
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheets, skipped, layout, loaded = [], [], None, {}
+        seen: list[list[str]] = []  # the first rows of sheets without a header, for the refusal
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
             found = _find_header(sheet, mapping)
             if found is None:
                 skipped.append(name)
+                seen += [
+                    [_text(c) for c in row] for row in islice(sheet.iter_rows(), HEADER_SEARCH_ROWS)
+                ]
                 continue
             found_layout, plan_ = found
             if layout is not None and found_layout.name != layout.name:
@@ -210,12 +215,14 @@ def _plan_spreadsheet(path: Path, head: bytes, mapping: dict[str, str] | None) -
             f"cannot be read as a spreadsheet ({error}).",
         ) from error
     if layout is None:
-        raise _no_header(path, [], None, mapping)
+        raise _no_header(path, seen)
     return FilePlan(path, "xlsx", layout, sheets, skipped_sheets=skipped, loaded=loaded)
 
 
 def _find_header(sheet, mapping) -> tuple[Layout, SheetPlan] | None:
-    start_row = sheet.start[0] if sheet.start else 0
+    # iter_rows() yields every row from the sheet's first (empty ones above the data too) but
+    # only the columns from sheet.start onwards (python-calamine issue #177): its row index is
+    # the Excel row, its column index is shifted by the start column.
     for index, cells in zip(range(HEADER_SEARCH_ROWS), sheet.iter_rows(), strict=False):
         texts = [_text(c) for c in cells]
         matches = match_headers(texts, mapping)
@@ -224,7 +231,7 @@ def _find_header(sheet, mapping) -> tuple[Layout, SheetPlan] | None:
             ignored = [t for i, t in enumerate(texts) if i not in columns and t.strip()]
             start_col = sheet.start[1] if sheet.start else 0
             shifted = {position + start_col: name for position, name in columns.items()}
-            return layout, SheetPlan(sheet.name, start_row + index + 1, shifted, ignored)
+            return layout, SheetPlan(sheet.name, index + 1, shifted, ignored)
     return None
 
 
@@ -235,11 +242,11 @@ def _spreadsheet_batches(file_plan: FilePlan) -> Iterator[pa.RecordBatch]:
         if sheet is None:
             workbook = workbook or CalamineWorkbook.from_path(str(file_plan.path))
             sheet = workbook.get_sheet_by_name(sheet_plan.name)
-        start_row, start_col = sheet.start if sheet.start else (0, 0)
-        first_data = sheet_plan.header_row - start_row  # index of the first row after the header
+        start_col = sheet.start[1] if sheet.start else 0
         batch = _Batch(file_plan, sheet_plan, column_offset=start_col)
-        cells = islice(sheet.iter_rows(), first_data, None)
-        row_number = start_row + first_data + 1  # as Excel shows it
+        # iter_rows() starts at the sheet's first row (see _find_header): skip to the header's.
+        cells = islice(sheet.iter_rows(), sheet_plan.header_row, None)
+        row_number = sheet_plan.header_row + 1  # as Excel shows it
         while rows := list(islice(cells, BATCH_ROWS)):
             yield batch.build(list(range(row_number, row_number + len(rows))), rows)
             row_number += len(rows)
@@ -320,17 +327,17 @@ def _float_text(cell: float) -> str:
 _TEXT_BY_CLASS: dict[type, Any] = {str: str.__str__, float: _float_text, dt.date: dt.date.isoformat}
 
 
-def _no_header(
-    path: Path, lines: list[str], delimiter: str | None, mapping: dict[str, str] | None
-) -> SemestaError:
+def _split(line: str) -> list[str]:
+    """The cells of a CSV line whose delimiter is unknown (the first of ``;``, tab, ``|``)."""
+    delimiter = next((d for d in (";", "\t", "|") if d in line), ",")
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _no_header(path: Path, rows: list[list[str]]) -> SemestaError:
     """Say what was expected and what was seen, and how to map a header once."""
     seen = ""
-    for line in lines:  # the first line that looks like a header: several cells of words
-        cells = [
-            c.strip()
-            for c in next(csv.reader([line], delimiter=";" if ";" in line else ","), [])
-            if c.strip()
-        ]
+    for row in rows:  # the first row that looks like a header: several cells of words
+        cells = [c.strip() for c in row if c.strip()]
         if len(cells) >= 2 and sum(any(ch.isalpha() for ch in c) for c in cells) * 2 >= len(cells):
             seen = ", ".join(cells)[:200]
             break

@@ -196,13 +196,13 @@ def _residents_by_nik(db: duckdb.DuckDBPyConnection, period: str, kabupaten: str
         ),
         table(
             "perangkat_desa",
-            f"SELECT nik, 'perangkat_desa', 2 FROM perangkat_desa "
+            f"SELECT nik, 'perangkat_desa' AS kind, 2 AS rank FROM perangkat_desa "
             f"WHERE period = '{p}' AND nik IS NOT NULL",
             "",
         ),
         table(
             "pekerja_badan_usaha",
-            f"SELECT nik, 'badan_usaha', 3 FROM pekerja_badan_usaha "
+            f"SELECT nik, 'badan_usaha' AS kind, 3 AS rank FROM pekerja_badan_usaha "
             f"WHERE period = '{p}' AND nik IS NOT NULL",
             "",
         ),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from semesta.core.money import format_rupiah
 from semesta.excel import Column, Sheet, write_workbook
 from semesta.pipeline.anomalies import ReconcileReport
 from semesta.pipeline.workspace import Workspace
@@ -59,11 +60,10 @@ def _summary(report: ReconcileReport) -> Sheet:
     link = report.link
     notes = [
         f"Kabupaten {link.kabupaten}, periode {link.period}. Tarif iuran Pemda "
-        f"Rp {report.rupiah_rate:,}".replace(",", ".")
-        + " per orang per bulan.",
-        f"Rekaman {link.records:,}; cocok NIK {link.exact:,}; sisa {link.residue:,}: "
-        f"dicocokkan Splink {link.splink_linked:,}, perlu ditinjau {link.review:,}, "
-        f"tidak cocok {link.unlinked:,}.".replace(",", "."),
+        f"{format_rupiah(report.rupiah_rate)} per orang per bulan.",
+        f"Rekaman {_n(link.records)}; cocok NIK {_n(link.exact)}; sisa {_n(link.residue)}: "
+        f"dicocokkan Splink {_n(link.splink_linked)}, perlu ditinjau {_n(link.review)}, "
+        f"tidak cocok {_n(link.unlinked)}.",
     ]
     columns = [
         Column("Kode aturan", "text", 24),
@@ -90,11 +90,20 @@ def _summary(report: ReconcileReport) -> Sheet:
         )
         for r in report.rules
     ]
-    total = sum(r["monthly_rupiah"] for r in report.rules)
+    # A payment flagged by two rules is saved once: the total is not the sum of the rows.
+    total = report.monthly_rupiah_total
     rows.append(
         ("JUMLAH", "", "", "", "", sum(r["findings"] for r in report.rules), total, total * 12, "")
     )
+    notes.append(
+        "Jumlah hemat menghitung setiap iuran Pemda sekali, walau ditandai lebih dari satu aturan."
+    )
     return Sheet("Ringkasan", "Ringkasan rekonsiliasi", columns, rows, notes)
+
+
+def _n(value: int) -> str:
+    """Indonesian digit grouping of a count: 10.102 (only the digits, not the sentence)."""
+    return f"{value:,}".replace(",", ".")
 
 
 def _findings(db: duckdb.DuckDBPyConnection, period: str, codes: list[str]) -> Iterator[tuple]:

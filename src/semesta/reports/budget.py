@@ -193,7 +193,8 @@ def plan_text(document: dict[str, Any], lang: str = "id") -> str:
         )
     projection = document.get("projection")
     if projection:
-        lines += ["", ("Projection" if en else "Proyeksi") + f" ({projection['growth_pct']} %/th):"]
+        growth = f"{decimal_text(projection['growth_pct'])} %/{'year' if en else 'th'}"
+        lines += ["", ("Projection" if en else "Proyeksi") + f" ({growth}):"]
         for p in projection["years"]:
             lines.append(
                 f"  {p['year']}: {_n(p['participants'])} × {rp(p['rate'])} × 12 = {rp(p['cost'])}"
@@ -392,7 +393,8 @@ def _projection_sheet(projection: dict[str, Any], split: dict[str, Any] | None) 
     parts = {p["year"]: p["parts"] for p in split["projection"]} if split else {}
     return Sheet(
         "Proyeksi",
-        f"Proyeksi kebutuhan tahunan (pertumbuhan {projection['growth_pct']} % per tahun)",
+        f"Proyeksi kebutuhan tahunan (pertumbuhan {decimal_text(projection['growth_pct'])} % "
+        "per tahun)",
         [
             Column("Tahun", "int", 8),
             Column("Peserta", "int"),

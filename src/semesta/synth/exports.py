@@ -189,7 +189,7 @@ def _bpjs(
     kecamatan = pop.person_desa[persons] % 20
     kab = regions().get(opts.region)
     assert kab is not None
-    kec_names = [r.name.upper() for r in regions().children(kab.code)]
+    kec_names = {r.code[-2:]: r.name.upper() for r in regions().children(kab.code)}
     faskes_no = np.array([int(pop.desa_codes[d][4:6]) for d in pop.person_desa[persons]])
     tmt = np.datetime64("2014-01-01") + rng.integers(0, 11 * 365, len(persons)).astype(
         "timedelta64[D]"
@@ -220,9 +220,7 @@ def _bpjs(
                 f"{n:02d}{kab.digits[2:]}P{k:03d}"
                 for n, k in zip(faskes_no.tolist(), (kecamatan % 3 + 1).tolist(), strict=True)
             ],
-            "nama_faskes": [
-                f"PUSKESMAS {kec_names[(n - 1) % len(kec_names)]}" for n in faskes_no.tolist()
-            ],
+            "nama_faskes": [f"PUSKESMAS {kec_names[f'{n:02d}']}" for n in faskes_no.tolist()],
             "tmt": _text_dates(tmt, "%Y-%m-%d"),
             "alamat": _addresses(pop.family[persons], np.random.default_rng(opts.seed + 3)),
             "_person": persons,
@@ -234,7 +232,9 @@ def _bpjs(
     dirt = np.full(table.num_rows, "", dtype=object)
     table = table.append_column("_dirt", pa.array(dirt, pa.string()))
     copies = table.take(pa.array(dup)).set_column(
-        table.schema.get_field_index("_dirt"), "_dirt", pa.array(["duplikat_baris"] * len(dup))
+        table.schema.get_field_index("_dirt"),
+        "_dirt",
+        pa.array(["duplikat_baris"] * len(dup), pa.string()),
     )
     table = pa.concat_tables([table, copies])
     table = table.sort_by(
@@ -470,8 +470,10 @@ def _present(export: Export, rng: np.random.Generator, opts: SynthOptions) -> No
         nama = table["nama"].to_numpy(zero_copy_only=False).astype(object)
         hit = np.flatnonzero((rng.random(n) < opts.dirt.name_variant) & (dirt == ""))
         for row in hit:
-            nama[row] = _respell(nama[row], rng)
-            dirt[row] = "ejaan_nama"
+            respelt = _respell(nama[row], rng)
+            if respelt != nama[row]:  # "SRI" or "ANNA" may have no other spelling
+                nama[row] = respelt
+                dirt[row] = "ejaan_nama"
         table = table.set_column(
             table.schema.get_field_index("nama"), "nama", pa.array(nama, pa.string())
         )

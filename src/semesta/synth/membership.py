@@ -160,12 +160,13 @@ def pop_append_outsiders(pop: Population, rng: np.random.Generator, count: int) 
     nat = np.full(count, np.datetime64("NaT"), "datetime64[D]")
     pop.died_on = np.concatenate([pop.died_on, nat])
     pop.moved_on = np.concatenate([pop.moved_on, nat])
-    # Their NIK comes from another kabupaten: same birth date, another place, a fresh serial.
+    # Their NIK comes from another kabupaten: same birth date, another place, a serial nobody
+    # holds there.
     other = pa.array(names.MIGRANT_PREFIXES).take(
         pa.array(rng.integers(0, len(names.MIGRANT_PREFIXES), count))
     )
     tail = pc.utf8_slice_codeunits(pop.nik.take(pa.array(source)), 4, 16)
-    new_nik = pc.binary_join_element_wise(other, tail, "")
+    new_nik = _fresh_serials(pop.nik, pc.binary_join_element_wise(other, tail, ""))
     new_kk = pc.binary_join_element_wise(
         other, pc.utf8_slice_codeunits(pop.kk.take(pa.array(source)), 4, 16), ""
     )
@@ -173,6 +174,22 @@ def pop_append_outsiders(pop: Population, rng: np.random.Generator, count: int) 
     pop.kk = _concat(pop.kk, new_kk)
     pop.noka = _concat(pop.noka, _nokas(rng, count))
     return start + np.arange(count)
+
+
+def _fresh_serials(taken: pa.Array, niks: pa.Array) -> pa.Array:
+    """A NIK someone already holds gets the next serial of its 12-digit prefix (ref. §3.1):
+    a resident first registered in the same place on the same birth date may hold it."""
+    clash = pc.is_in(niks, value_set=taken).to_numpy(zero_copy_only=False)
+    result = niks.to_pylist()
+    seen: set[str] = set()
+    for i, nik in enumerate(result):
+        if clash[i] or nik in seen:
+            prefix = nik[:12]
+            same = pc.filter(taken, pc.starts_with(taken, prefix)).to_pylist()
+            serial = max(int(n[12:]) for n in [*same, *seen] if n.startswith(prefix)) + 1
+            nik = result[i] = f"{prefix}{serial:04d}"
+        seen.add(nik)
+    return pa.array(result, pa.string())
 
 
 def _concat(*arrays: pa.Array | pa.ChunkedArray) -> pa.Array:

@@ -191,7 +191,8 @@ def run(job: Job) -> None:
         document = result.as_dict()
         Job.objects.filter(pk=job.pk).update(report=document)
         steps.append(_step("ingest", "done"))
-        later, publication = process_period(workspace(), job.period, report)
+        uploader = job.created_by.region_code[:4] if job.created_by else None
+        later, publication = process_period(workspace(), job.period, report, uploader)
         steps.extend(later)
         job.refresh_from_db()
         job.steps = steps
@@ -260,13 +261,17 @@ def _has_registers(place: Workspace, period: str) -> bool:
 
 
 def process_period(
-    place: Workspace, period: str, report: Callable[[str], None] | Reporter | None = None
+    place: Workspace,
+    period: str,
+    report: Callable[[str], None] | Reporter | None = None,
+    kabupaten: str | None = None,
 ):
     """Run the later stages for ``period`` (those installed and possible), then publish.
 
     Returns the steps (what ran, what was skipped and why) and the new publication. Used by the
     upload job and by ``semesta demo`` / ``semesta web publish``. Each stage opens the
-    workspace itself and closes it; what a stage returns is handed to the publication.
+    workspace itself and closes it; what a stage returns is handed to the publication
+    (``kabupaten``: the uploader's, for a period the workspace cannot place yet).
     """
     from semesta.web.publish import publish
 
@@ -294,7 +299,7 @@ def process_period(
         results[stage] = run_stage(place, period, say)
         steps.append(_step(stage, "done"))
     enter("publish")
-    publication = publish(place, period, progress=say, results=results)
+    publication = publish(place, period, progress=say, results=results, kabupaten=kabupaten)
     steps.append(_step("publish", "done"))
     return steps, publication
 

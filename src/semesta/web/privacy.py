@@ -20,7 +20,10 @@ from functools import cache
 
 from django.conf import settings
 
-_SIXTEEN = re.compile(r"(?<![0-9])([0-9]{4})[0-9]{8}([0-9]{4})(?![0-9])")
+# Sixteen digits, also as people type them: grouped with single spaces, dots or dashes
+# ("6202 0453 0570 0001"), the way the damaged NIKs of an export are quoted in the evidence.
+# A run mixing separators ("127.0.0.1 2026-11-24 01") is an address and a date, not a NIK.
+_SIXTEEN = re.compile(r"(?<![0-9])[0-9](?:[ .\-]?[0-9]){15}(?![0-9])")
 MASK = "********"
 
 
@@ -37,8 +40,15 @@ def mask_id(value: str | None) -> str:
 
 
 def redact(text: str) -> str:
-    """Every 16-digit run (NIK, KK) in ``text`` masked."""
-    return _SIXTEEN.sub(lambda m: f"{m.group(1)}{MASK}{m.group(2)}", text)
+    """Every 16-digit run (NIK, KK) in ``text`` masked, separators or not."""
+    return _SIXTEEN.sub(_masked, text)
+
+
+def _masked(match: re.Match) -> str:
+    written = match.group()
+    if len(set(re.sub(r"[0-9]", "", written))) > 1:
+        return written
+    return mask_id(re.sub(r"[^0-9]", "", written))
 
 
 @cache

@@ -58,12 +58,14 @@ def publish(
     *,
     progress: Progress | None = None,
     results: dict[str, dict] | None = None,
+    kabupaten: str | None = None,
 ) -> Publication:
     """Copy ``period``'s results into a new generation and make it the current one.
 
     ``results`` holds what the later stages returned (``uhc``: the UHC report document,
     ``eligibility``: the decision report, budget figures and invoice check); the tables are read
-    from the workspace.
+    from the workspace. ``kabupaten`` (the uploader's) is used when the workspace cannot tell
+    yet (no DKB for the period), so that the period's accounting is visible to its accounts.
     """
     say = progress or (lambda message: None)
     results = results or {}
@@ -72,7 +74,7 @@ def publish(
     publication = Publication.objects.create(period=period, workspace=str(workspace.path))
     try:
         tables = _tables(db)
-        publication.kabupaten_code = kabupaten_of(db, period) or ""
+        publication.kabupaten_code = kabupaten_of(db, period) or (kabupaten or "")[:4]
         notes: list[dict] = []
         extra: dict = {}
         say("akuntansi berkas / file accounting")

@@ -173,7 +173,19 @@ def openapi_document(request: HttpRequest | None = None) -> dict:
                 "description": "active ÷ population × 100 (decimal string)",
             },
             "pemda_pct": {"type": ["string", "null"]},
-            "segments": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "segments": {
+                "type": "object",
+                "description": "per segment group (BELUM_TERDAFTAR: not registered); the "
+                "groups add up to the region's population, registered and active",
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {
+                        "population": {"type": "integer"},
+                        "registered": {"type": "integer"},
+                        "active": {"type": "integer"},
+                    },
+                },
+            },
             "detail": {"type": "object", "description": "status, award and gap to target"},
         },
     }

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -251,7 +251,7 @@ def quarantine_xlsx(request: HttpRequest) -> HttpResponse:
         Column(gettext("Baris"), "int"),
         Column(gettext("Kolom"), width=18),
         Column(gettext("Nilai dalam berkas"), width=28),
-        Column(gettext("Cakupan"), width=10),
+        Column(pgettext("quarantine scope: row or value", "Cakupan"), width=10),
         Column(gettext("Kode alasan"), width=24),
         Column(gettext("Alasan"), width=60),
     ]
