@@ -443,3 +443,43 @@ def test_small_set_matches_the_options_it_was_made_with(small_ingested):
     )[0]
     # DKB residents = population + deaths known only from the death list (still HIDUP)
     assert SMALL.population <= residents <= SMALL.population * 1.01
+
+
+# --- reading files side by side, within the readers' memory --------------------------------
+
+
+def test_a_spreadsheet_reader_is_counted_at_twelve_times_its_size_and_a_csv_reader_at_64_mb(
+    tmp_path,
+):
+    from semesta.pipeline.ingest import _reader_memory
+
+    sheet = tmp_path / "bpjs.xlsx"
+    sheet.write_bytes(b"x" * 1000)
+    csv = write(tmp_path / "dkb.csv", "x" * 5000)
+    assert _reader_memory(sheet) == 12_000  # python-calamine holds the whole sheet
+    assert _reader_memory(csv) == 64 << 20  # a CSV is streamed in batches, whatever its size
+
+
+def test_files_too_large_to_be_read_together_are_read_one_after_the_other(
+    exports_copy, workspace, monkeypatch
+):
+    from semesta.pipeline import ingest as module
+    from semesta.pipeline import readers
+
+    monkeypatch.setattr(module, "READERS_MEMORY", 1)  # any two readers are too many
+    active, most = [0], [0]
+    read = readers.read_to_parquet
+
+    def counted(*args):
+        active[0] += 1
+        most[0] = max(most[0], active[0])
+        try:
+            time.sleep(0.05)  # long enough for a second reader to start if it were let
+            return read(*args)
+        finally:
+            active[0] -= 1
+
+    monkeypatch.setattr(readers, "read_to_parquet", counted)
+    report = ingest(exports_copy, SMALL.period, workspace, workers=2)
+    assert report.totals()["files_ingested"] == len(report.files) >= 8
+    assert most[0] == 1

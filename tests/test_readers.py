@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import xlsxwriter
 from hypothesis import given, settings
@@ -565,14 +566,13 @@ def test_a_refusal_names_the_kinds_of_export_that_are_recognised(tmp_path):
     )
 
 
-# --- reading into Arrow files (what ingestion calls) ---------------------------------------------
+# --- reading into staged Parquet files (what ingestion calls) ------------------------------------
 
 
-def test_read_to_arrow_writes_the_staged_rows_to_an_arrow_file(tmp_path):
+def test_read_to_parquet_writes_the_staged_rows_to_a_parquet_file(tmp_path):
     source = write(tmp_path / "dtsen.csv", "NIK;DESIL\n6202011608930001;3\n6202016112980001;4\n")
-    plan, target = readers.read_to_arrow(source, None, tmp_path / "stage.arrow")
-    with pa.memory_map(str(target)) as stream:
-        staged = pa.ipc.open_file(stream).read_all()
+    plan, target = readers.read_to_parquet(source, None, tmp_path / "stage.parquet")
+    staged = pq.read_table(target)
     assert staged.schema == plan.schema()
     assert staged.select(["_row", "nik", "desil"]).to_pylist() == [
         {"_row": 2, "nik": "6202011608930001", "desil": "3"},
@@ -580,10 +580,10 @@ def test_read_to_arrow_writes_the_staged_rows_to_an_arrow_file(tmp_path):
     ]
 
 
-def test_read_to_arrow_returns_a_refusal_as_its_bilingual_message_and_leaves_no_file(tmp_path):
-    target = tmp_path / "stage.arrow"
+def test_read_to_parquet_returns_a_refusal_as_its_bilingual_message_and_leaves_no_file(tmp_path):
+    target = tmp_path / "stage.parquet"
     target.write_bytes(b"left by an earlier run")
-    outcome = readers.read_to_arrow(write(tmp_path / "kosong.csv", ""), None, target)
+    outcome = readers.read_to_parquet(write(tmp_path / "kosong.csv", ""), None, target)
     assert outcome == {
         "id": "Berkas 'kosong.csv' ditolak: berkas kosong.",
         "en": "File 'kosong.csv' refused: the file is empty.",
@@ -596,14 +596,11 @@ def test_a_reader_process_gives_the_same_plan_and_rows_as_reading_here(tmp_path)
         tmp_path / "dtsen.csv", "LAPORAN\nNO IDENTITAS;DESIL\n6202011608930001;Desil 3\n"
     )
     mapping = {"NO IDENTITAS": "nik"}
-    here = readers.read_to_arrow(source, mapping, tmp_path / "here.arrow")
-    there = readers.read_to_arrow_in_subprocess(source, mapping, tmp_path / "there.arrow")
+    here = readers.read_to_parquet(source, mapping, tmp_path / "here.parquet")
+    there = readers.read_to_parquet_in_subprocess(source, mapping, tmp_path / "there.parquet")
     assert isinstance(there, tuple), there
     assert (there[0].layout.name, there[0].sheets) == (here[0].layout.name, here[0].sheets)
-    tables = []
-    for path in (here[1], there[1]):
-        with pa.memory_map(str(path)) as stream:
-            tables.append(pa.ipc.open_file(stream).read_all())
+    tables = [pq.read_table(path) for path in (here[1], there[1])]
     assert tables[0].equals(tables[1])
     assert tables[1].select(["_row", "nik", "desil"]).to_pylist() == [
         {"_row": 3, "nik": "6202011608930001", "desil": "Desil 3"}

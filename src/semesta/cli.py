@@ -7,6 +7,7 @@ Indonesia and English, never as a traceback, with exit code 2.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -49,6 +50,9 @@ def main() -> None:
             show()
         sys.exit(getattr(error, "exit_code", 2))
     except Exception as error:
+        trouble = _path_error(error)
+        if trouble is not None:
+            _fail(trouble)
         if os.environ.get("SEMESTA_DEBUG"):
             raise
         _fail(
@@ -60,12 +64,41 @@ def main() -> None:
             ),
             code=1,
         )
+    if code == 130:  # Typer turns Ctrl+C inside a command into exit code 130
+        _fail(Bilingual("Dibatalkan.", "Cancelled."), code=130)
     sys.exit(code if isinstance(code, int) else 0)
 
 
 def _fail(message: Bilingual, code: int = 2) -> None:
     typer.echo(f"GALAT: {message.id}\nERROR: {message.en}", err=True)
     sys.exit(code)
+
+
+_PATH_REASONS = {
+    errno.EEXIST: Bilingual("sudah ada dan bukan folder", "exists and is not a folder"),
+    errno.ENOTDIR: Bilingual("bagian jalurnya bukan folder", "part of the path is not a folder"),
+    errno.EISDIR: Bilingual("adalah folder, bukan berkas", "is a folder, not a file"),
+    errno.EACCES: Bilingual("tidak ada izin", "permission denied"),
+    errno.EROFS: Bilingual("hanya dapat dibaca", "is read-only"),
+    errno.ENOSPC: Bilingual("disk penuh", "the disk is full"),
+}
+
+
+def _path_error(error: BaseException) -> Bilingual | None:
+    """A file or folder the user named cannot be used (a file where a folder is needed, a
+    folder where a file is, no permission): the OSError behind ``error`` (xlsxwriter wraps it)."""
+    cause: BaseException | None = error
+    while cause is not None and not (isinstance(cause, OSError) and cause.filename):
+        cause = cause.__cause__ or cause.__context__
+    if cause is None:
+        return None
+    assert isinstance(cause, OSError)
+    text = cause.strerror or type(cause).__name__
+    reason = _PATH_REASONS.get(cause.errno or 0, Bilingual(text, text))
+    return Bilingual(
+        f"'{cause.filename}' tidak dapat dipakai: {reason.id}.",
+        f"Cannot use '{cause.filename}': {reason.en}.",
+    )
 
 
 @app.command()
@@ -87,8 +120,7 @@ def synth(
     from semesta.synth.options import SynthOptions
 
     check_period(period)
-    if population < 100:
-        raise SemestaError(Bilingual("Penduduk minimal 100.", "Population must be at least 100."))
+    _check_population(population)
     options = SynthOptions(region=region, population=population, seed=seed, period=period)
     if dirt:
         options = options.with_dirt(**_parse_rates(dirt))
@@ -99,6 +131,11 @@ def synth(
         + ", ".join(f"{k} {number(v)}" for k, v in report["truth"].items())
     )
     emit(as_json, report, "\n".join(lines))
+
+
+def _check_population(population: int) -> None:
+    if population < 100:
+        raise SemestaError(Bilingual("Penduduk minimal 100.", "Population must be at least 100."))
 
 
 def _parse_rates(items: list[str]) -> dict[str, float]:
@@ -227,6 +264,7 @@ def demo(
     from semesta.synth.exports import synthesize
     from semesta.synth.options import SynthOptions
 
+    _check_population(population)
     options = SynthOptions(population=population)
     exports = out / "ekspor"
     report_progress = progress()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Annotated, Any
 
@@ -66,7 +66,7 @@ def plain(value: Any) -> Any:
     """Rule values (dataclasses, Decimals, tuples) as JSON-ready data."""
     if hasattr(value, "__dataclass_fields__"):
         return {k: plain(v) for k, v in vars(value).items() if v is not None}
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):  # rule tables are read-only MappingProxyType
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]

@@ -90,6 +90,20 @@ def _rate_changes(items: list[str] | None) -> dict[int, int]:
     return changes
 
 
+def _region(code: str) -> str:
+    """A region code typed by the user: a mistyped one must not fall back to the default rate."""
+    from semesta.core.regions import regions
+
+    if code and regions().get(code) is None:
+        raise SemestaError(
+            Bilingual(
+                f"Kode wilayah '{code}' tidak dikenal (Kepmendagri 2025).",
+                f"Unknown region code '{code}' (Kepmendagri 2025).",
+            )
+        )
+    return code
+
+
 def _workspace(path: Path | None, period: str):
     from semesta.pipeline.workspace import Workspace, check_period
 
@@ -152,6 +166,7 @@ def plan(
     from semesta.reports.budget import plan_document, plan_text
 
     day = parse_date(today)
+    region = _region(region)
     figures = None
     if workspace is not None or period:
         from semesta.pipeline.eligibility import period_bounds, workspace_figures
@@ -281,6 +296,7 @@ def bill(
     from semesta.pipeline.workspace import check_period
     from semesta.reports.budget import bill_document, bill_text
 
+    region = _region(region)
     figures = None
     if workspace is not None:
         from semesta.pipeline.eligibility import workspace_figures

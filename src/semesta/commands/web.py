@@ -265,6 +265,7 @@ def create_admin(
     _migrate()
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
+    from django.utils import translation
 
     from semesta.web.models import User
 
@@ -278,10 +279,15 @@ def create_admin(
         )
     password = typer.prompt("Kata sandi / password", hide_input=True, confirmation_prompt=True)
     user = User(username=username, role="admin_dinkes", region_code=code)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise SemestaError(Bilingual(" ".join(error.messages), " ".join(error.messages))) from None
+    refused = {}
+    for language in ("id", "en"):  # the validators translate their messages when they fail
+        with translation.override(language):
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                refused[language] = " ".join(error.messages)
+    if refused:
+        raise SemestaError(Bilingual(refused["id"], refused["en"]))
     user.set_password(password)
     user.save()
     typer.echo(f"Admin {username} ({code}) dibuat / created.", err=True)

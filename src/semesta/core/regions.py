@@ -68,6 +68,12 @@ def name_key(name: str, level: str | None = None) -> str:
     return "".join(words)
 
 
+def _names_a_kabupaten(name: str) -> bool:
+    """True for "Kab. Bogor": it names Kabupaten Bogor, not Kota Bogor ("Bogor" finds both)."""
+    words = re.sub(r"[^A-Z0-9 ]", " ", (name or "").upper()).split()
+    return len(words) > 1 and words[0] in _NAME_PREFIXES["kabupaten"]
+
+
 def _name_keys(region: Region) -> set[str]:
     """A kota is also found without its "Kota" prefix ("Palangkaraya")."""
     key = name_key(region.name, region.level)
@@ -100,8 +106,10 @@ class RegionIndex:
         return self._by_code.get(dotted) if dotted else None
 
     def children(self, code: str | None = None) -> list[Region]:
-        """The regions one level down; ``None`` gives the provinces."""
+        """The regions one level down; ``None`` gives the provinces, a malformed code nothing."""
         key = canonical_code(code) if code else None
+        if code and key is None:
+            return []
         return list(self._children.get(key, []))
 
     def descendants(self, code: str, level: str) -> list[Region]:
@@ -129,11 +137,15 @@ class RegionIndex:
         """Regions whose name matches, ignoring case, spacing and prefixes such as "Desa"/"Kel."."""
         levels = [level] if level else list(LEVELS)
         scope = canonical_code(within) if within else None
+        if within and scope is None:
+            return []  # a malformed scope must not widen the search to the whole country
+        no_kota = _names_a_kabupaten(name)
         found = [
             region
             for lv in levels
             for region in self._by_name.get((lv, name_key(name, lv)), [])
-            if scope is None or region.code.startswith(scope + ".") or region.code == scope
+            if (scope is None or region.code.startswith(scope + ".") or region.code == scope)
+            and not (no_kota and region.kind == "kota")
         ]
         return sorted(found, key=lambda r: r.code)
 

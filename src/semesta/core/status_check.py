@@ -228,8 +228,8 @@ def _unregistered(facts: Facts, uhc_prioritas: bool | None) -> NextStep:
     if not facts.resident:
         moved = (
             Bilingual(
-                f"Tercatat pindah pada {facts.pindah:%d-%m-%Y}. ",
-                f"Recorded as moved out on {facts.pindah:%d-%m-%Y}. ",
+                f"Tercatat pindah pada {facts.pindah:%d-%m-%Y}.",
+                f"Recorded as moved out on {facts.pindah:%d-%m-%Y}.",
             )
             if facts.pindah
             else Bilingual("", "")

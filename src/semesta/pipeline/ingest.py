@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
+import threading
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-
-import pyarrow as pa
 
 from semesta.core.identifiers import with_layers
 from semesta.core.text import Bilingual, SemestaError
@@ -33,10 +32,10 @@ from semesta.pipeline.workspace import (
 )
 
 Progress = Callable[[str], None]
-# Less than the workspace default: while this process types, up to two reader processes hold a
-# large spreadsheet each (python-calamine loads a whole sheet), and the typed tables spill to
-# disk beyond this.
-INGEST_MEMORY_LIMIT = "1GB"
+# Less than the workspace default: beside this process run reader processes (up to
+# READERS_MEMORY), and DuckDB spills the typed tables to disk beyond this. Goal: the whole
+# ingest of a million residents under 2 GB (bench/ingest.py).
+INGEST_MEMORY_LIMIT = "500MB"
 
 
 @dataclass
@@ -117,13 +116,13 @@ def ingest(
             if isinstance(outcome, dict):
                 report.message = outcome
                 continue
-            plan, arrow_path = outcome
+            plan, staged_path = outcome
             report.status, report.layout = "ingested", plan.layout.name
             report.sheets = [s.name for s in plan.sheets if s.name]
             report.ignored_columns = sorted({c for s in plan.sheets for c in s.ignored})
             progress(f"{path.name}: dibaca, dinormalkan / read, normalising")
             # Typed now, while the reader processes still parse the other files.
-            table, typed = _load_and_type(db, f"stage_{index}", arrow_path, plan.layout, as_of)
+            table, typed = _load_and_type(db, f"stage_{index}", staged_path, plan.layout, as_of)
             staged.append(_Staged(report, plan, table, sha, replaces, typed))
         if staged:
             _commit(db, staged, period, progress)
@@ -184,31 +183,76 @@ def _previous_versions(db, report: FileReport, period: str, sha: str, replace: b
 
 
 SUBPROCESS_FROM_BYTES = 4 << 20  # below this, starting a reader process costs more than it saves
+# Memory of the readers running at one time. python-calamine loads a whole sheet: a reader holds
+# about 12x the size of its spreadsheet (1 GB for an 84 MB, million-row BPJS export), while a
+# CSV is streamed in batches. Two large spreadsheets are therefore read one after the other.
+READERS_MEMORY = 1200 << 20
+SPREADSHEET_MEMORY_PER_BYTE = 12
+CSV_READER_MEMORY = 64 << 20
+
+
+def _reader_memory(path: Path) -> int:
+    if path.suffix.lower() in readers.SPREADSHEET_SUFFIXES:
+        return path.stat().st_size * SPREADSHEET_MEMORY_PER_BYTE
+    return CSV_READER_MEMORY
 
 
 def _read_files(jobs, mapping, spill: Path, workers: int | None):
-    """Read each file into an Arrow IPC file in ``spill``; yield (job, plan and path or refusal).
+    """Read each file into a Parquet file in ``spill``; yield (job, plan and path or refusal)
+    as each is ready.
 
     Parsing a large XLSX is the slowest step and uses one core, so large files are read by
     reader processes (``python -m semesta.pipeline.readers``), two at a time, while this process
-    loads what is ready. Small files are read here.
+    types what is ready. Each free reader takes the largest file whose memory fits beside the
+    readers running (READERS_MEMORY); one reader may always run. Small files are read here.
     """
     spill.mkdir(parents=True, exist_ok=True)
     for stale in spill.glob("stage_*"):  # left by a killed run
         stale.unlink()
-    workers = workers or min(2, os.cpu_count() or 1)
+    workers = max(1, workers or min(2, os.cpu_count() or 1))
+    pending = sorted(jobs, key=lambda job: -job[1].stat().st_size)
+    done: queue.Queue = queue.Queue()
+    turn = threading.Condition()
+    running: list[int] = []  # memory of each running reader
 
     def run(job):
-        target = spill / f"stage_{job[0]}.arrow"
+        target = spill / f"stage_{job[0]}.parquet"
         if workers > 1 and job[1].stat().st_size >= SUBPROCESS_FROM_BYTES:
-            return readers.read_to_arrow_in_subprocess(job[1], mapping, target)
-        return readers.read_to_arrow(job[1], mapping, target)
+            return readers.read_to_parquet_in_subprocess(job[1], mapping, target)
+        return readers.read_to_parquet(job[1], mapping, target)
 
-    largest_first = sorted(jobs, key=lambda job: -job[1].stat().st_size)
-    with ThreadPoolExecutor(max(1, workers)) as pool:
-        futures = {pool.submit(run, job): job for job in largest_first}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+    def fits(job) -> bool:
+        return not running or sum(running) + _reader_memory(job[1]) <= READERS_MEMORY
+
+    def reader() -> None:
+        while True:
+            with turn:
+                turn.wait_for(lambda: not pending or any(fits(job) for job in pending))
+                if not pending:
+                    return
+                job = next(job for job in pending if fits(job))
+                pending.remove(job)
+                memory = _reader_memory(job[1])
+                running.append(memory)
+            try:
+                done.put((job, run(job)))
+            except BaseException as error:  # handed to the caller, raised there
+                done.put((job, error))
+            finally:
+                with turn:
+                    running.remove(memory)
+                    turn.notify_all()
+
+    threads = [threading.Thread(target=reader, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for _ in range(len(jobs)):
+        job, outcome = done.get()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        yield job, outcome
+    for thread in threads:
+        thread.join()
 
 
 def _commit(db, staged: list[_Staged], period: str, progress: Progress) -> None:
@@ -226,29 +270,29 @@ def _commit(db, staged: list[_Staged], period: str, progress: Progress) -> None:
         db.execute(f"DROP TABLE IF EXISTS {item.table}")
 
 
-def _load_and_type(db, stage: str, arrow_path: Path, layout: Layout, as_of: date):
-    """Load a read file and type it in one SQL pass: values, reason codes, repair codes and
-    the row's own verdict; returns the typed temporary table and its columns."""
-    with pa.memory_map(str(arrow_path)) as source:
-        db.register(stage, pa.ipc.open_file(source).read_all())
-        normalize.load_vocabularies(db, stage, layout)
-        typed = normalize.typed_columns(layout, as_of)
-        values = ", ".join(f'{t.value} AS "{t.name}"' for t in typed)
-        codes = ", ".join(f'{t.code} AS "_code_{t.name}"' for t in typed if t.code)
-        repairs = ", ".join(f'{t.repair} AS "_repair_{t.name}"' for t in typed if t.repair)
-        raw_cols = ", ".join(f'"{c.name}" AS "_raw_{c.name}"' for c in layout.columns)
-        parts = ", ".join(p for p in (raw_cols, values, codes, repairs) if p)
-        source = with_layers(stage, [t.layers for t in typed])
-        verdict = (
-            f"SELECT *, {_row_verdict(layout)} AS _row_reason "
-            f"FROM (SELECT _sheet, _row, {parts} FROM {source}) AS _typed"
-        )
-        db.execute(
-            f"CREATE OR REPLACE TEMP TABLE {stage}_typed AS "
-            f"SELECT {_kept_columns(layout, typed)} FROM ({verdict}) AS _verdict"
-        )
-        db.unregister(stage)
-    arrow_path.unlink()
+def _load_and_type(db, stage: str, staged: Path, layout: Layout, as_of: date):
+    """Type a read file in one SQL pass: values, reason codes, repair codes and the row's own
+    verdict; returns the typed temporary table and its columns."""
+    path = str(staged).replace("'", "''")
+    db.execute(f"CREATE OR REPLACE TEMP VIEW {stage} AS SELECT * FROM read_parquet('{path}')")
+    normalize.load_vocabularies(db, stage, layout)
+    typed = normalize.typed_columns(layout, as_of)
+    values = ", ".join(f'{t.value} AS "{t.name}"' for t in typed)
+    codes = ", ".join(f'{t.code} AS "_code_{t.name}"' for t in typed if t.code)
+    repairs = ", ".join(f'{t.repair} AS "_repair_{t.name}"' for t in typed if t.repair)
+    raw_cols = ", ".join(f'"{c.name}" AS "_raw_{c.name}"' for c in layout.columns)
+    parts = ", ".join(p for p in (raw_cols, values, codes, repairs) if p)
+    source = with_layers(stage, [t.layers for t in typed])
+    verdict = (
+        f"SELECT *, {_row_verdict(layout)} AS _row_reason "
+        f"FROM (SELECT _sheet, _row, {parts} FROM {source}) AS _typed"
+    )
+    db.execute(
+        f"CREATE OR REPLACE TEMP TABLE {stage}_typed AS "
+        f"SELECT {_kept_columns(layout, typed)} FROM ({verdict}) AS _verdict"
+    )
+    db.execute(f"DROP VIEW {stage}")
+    staged.unlink()
     return f"{stage}_typed", typed
 
 

@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 from python_calamine import CalamineWorkbook
 
 from semesta.core.text import Bilingual, SemestaError
 from semesta.pipeline.layouts import Layout, match_headers
 
 HEADER_SEARCH_ROWS = 30  # a title block is a few lines; a header further down is not a header
-BATCH_ROWS = 100_000
+BATCH_ROWS = 50_000
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 IDENTIFIER_KINDS = ("nik", "kk", "noka")
 
@@ -357,14 +358,18 @@ def _no_header(path: Path, rows: list[list[str]]) -> SemestaError:
     )
 
 
-# --- reading into Arrow IPC, in this process or a reader process -------------------------------
+# --- reading into a staged Parquet file, in this process or a reader process -----------------
 
 
-def read_to_arrow(path: Path, mapping: dict[str, str] | None, target: Path):
-    """Plan and read one file into an Arrow IPC file; a refusal comes back as its message."""
+def read_to_parquet(path: Path, mapping: dict[str, str] | None, target: Path):
+    """Plan and read one file into a Parquet file; a refusal comes back as its message.
+
+    Parquet, not Arrow IPC: the ingest then scans it with DuckDB's own reader, inside DuckDB's
+    memory limit, where a memory-mapped Arrow file stays resident while it is typed.
+    """
     try:
         file_plan = plan(path, mapping)
-        with pa.OSFile(str(target), "wb") as sink, pa.ipc.new_file(sink, file_plan.schema()) as out:
+        with pq.ParquetWriter(str(target), file_plan.schema(), compression="snappy") as out:
             for batch in read_batches(file_plan):
                 out.write_batch(batch)
         file_plan.loaded.clear()
@@ -381,8 +386,8 @@ def read_to_arrow(path: Path, mapping: dict[str, str] | None, target: Path):
         ).message.as_dict()
 
 
-def read_to_arrow_in_subprocess(path: Path, mapping: dict[str, str] | None, target: Path):
-    """``read_to_arrow`` in a fresh interpreter, so that two large files parse on two cores."""
+def read_to_parquet_in_subprocess(path: Path, mapping: dict[str, str] | None, target: Path):
+    """``read_to_parquet`` in a fresh interpreter, so that two large files parse on two cores."""
     outcome_file = target.with_suffix(".outcome")
     done = subprocess.run(
         [
@@ -414,5 +419,5 @@ if __name__ == "__main__":
     from semesta.pipeline import readers as _module
 
     _path, _target, _mapping, _outcome = sys.argv[1:5]
-    _result = _module.read_to_arrow(Path(_path), json.loads(_mapping), Path(_target))
+    _result = _module.read_to_parquet(Path(_path), json.loads(_mapping), Path(_target))
     Path(_outcome).write_bytes(pickle.dumps(_result))

@@ -35,9 +35,12 @@ def bi(value) -> str:
 
 @register.filter
 def rupiah(value) -> str:
+    """Whole Rupiah with the page language's digit grouping (Rp 1.088.451.000 / Rp 1,088,451,000),
+    as the planner chart writes its axis."""
     if value is None or value == "":
         return "–"
-    return format_rupiah(int(value))
+    text = format_rupiah(int(value))
+    return text.replace(".", ",") if english() else text
 
 
 @register.filter

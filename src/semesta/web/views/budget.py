@@ -208,7 +208,7 @@ def budget(request: HttpRequest) -> HttpResponse:
     )
     line = None
     raw_budget = request.GET.get("anggaran_bulanan", "").replace(".", "").strip()
-    if raw_budget.isdigit():
+    if raw_budget.isdecimal():  # isdigit() also passes "²", which int() refuses
         line = _budget_line(
             publication, scope_of(request.user), int(raw_budget), int(numbers.get("rate") or 0)
         )
@@ -288,7 +288,7 @@ class PlannerForm(forms.Form):
             raise forms.ValidationError(
                 _("Tulis persen sebagai angka, mis. 98 atau 98,5.")
             ) from None
-        if not 0 < value <= 100:
+        if not value.is_finite() or not 0 < value <= 100:
             raise forms.ValidationError(_("Target harus di antara 0 dan 100 %."))
         return value
 

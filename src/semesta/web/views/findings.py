@@ -153,10 +153,12 @@ def actions(request: HttpRequest) -> HttpResponse:
     """What each office must do, its own office first, with counts and the monthly Rupiah."""
     publication, rows, chosen = _filtered(request)
     info = rule_info(publication)
-    mine = OFFICE_OF_ROLE.get(request.user.role, "")
     groups: dict[str, list[dict]] = {}
     for item in _summary(rows, info):
         groups.setdefault(item["office"] or "-", []).append(item)
+    # The rules name offices as people write them ("Dinsos", "BPJS"); the roles in lower case.
+    office = OFFICE_OF_ROLE.get(request.user.role, "")
+    mine = next((name for name in groups if office and name.lower() == office), office)
     ordered = sorted(groups.items(), key=lambda kv: (kv[0] != mine, kv[0]))
     return render(
         request,
