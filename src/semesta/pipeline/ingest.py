@@ -347,10 +347,11 @@ def _write(db, item: _Staged, typed: list[normalize.Typed], period: str) -> None
     file_id = one(db, "SELECT coalesce(max(file_id), 0) + 1 FROM files")[0]
     source = item.table
     names = ", ".join(f'"{t.name}"' for t in typed)
+    # In the file's order without a sort: the typed table holds it (preserve_insertion_order),
+    # sheets in workbook order, where sorting by sheet name would put "Data 10" before "Data 2".
     db.execute(
         f"INSERT INTO {layout.name} (period, file_id, sheet, row_number, {names}) "
-        f"SELECT ?, ?, _sheet, _row, {names} FROM {source} WHERE _row_reason IS NULL "
-        f"ORDER BY _sheet, _row",
+        f"SELECT ?, ?, _sheet, _row, {names} FROM {source} WHERE _row_reason IS NULL",
         [period, file_id],
     )
     _write_quarantine(db, item, typed, period, file_id)

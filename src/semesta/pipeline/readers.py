@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from python_calamine import CalamineWorkbook
 
@@ -287,13 +288,22 @@ def _column(rows: list[list], position: int) -> list:
 
 
 def _text_array(cells: list) -> pa.Array:
-    """The cells as text; a column of text alone (most are) goes to Arrow as it is."""
+    """The cells as text, as ``_text`` writes them. A column of one kind (most are) is turned
+    into text by Arrow in C: text as it is, dates as ISO, whole numbers without ``.0``."""
     try:
         array = pa.array(cells, pa.string())
         if array.null_count == 0:
             return array
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         pass
+    classes = set(map(type, cells))
+    if classes == {dt.date}:
+        return pa.array(cells, pa.date32()).cast(pa.string())
+    if classes == {float}:
+        array = pa.array(cells, pa.float64())
+        whole = pc.all(pc.equal(array, pc.floor(array))).as_py()
+        if whole and pc.max(pc.abs(array)).as_py() < 1e17:  # as _float_text
+            return array.cast(pa.int64()).cast(pa.string())
     text_of = _TEXT_BY_CLASS.get
     return pa.array([text_of(c.__class__, _text)(c) for c in cells], pa.string())
 
