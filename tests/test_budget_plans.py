@@ -18,9 +18,9 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from semesta import cli
 from semesta.core import budget as bg
@@ -454,7 +454,7 @@ def test_weeks_last_days_and_days_of_a_calendar_file_fall_on_real_dates(tmp_path
 
 def run(*args: str) -> tuple[int, str, str]:
     """``semesta`` in-process through its real entry point (which turns a SemestaError into a
-    bilingual message and exit code 2), with the output captured by Click's CliRunner."""
+    bilingual message and exit code 2), with the output captured by Typer's CliRunner."""
     with CliRunner().isolation() as (out, err, _):
         argv, sys.argv = sys.argv, ["semesta", *args]
         try:

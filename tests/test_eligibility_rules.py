@@ -21,9 +21,9 @@ from typing import Any
 
 import duckdb
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from semesta import cli
 from semesta.core import eligibility as el
@@ -1076,7 +1076,7 @@ def test_a_letter_file_without_the_date_column_is_refused_in_both_languages(copy
 
 def run(*args: str) -> tuple[int, str, str]:
     """``semesta`` in-process through its real entry point (which turns a SemestaError into a
-    bilingual message and exit code 2), with the output captured by Click's CliRunner."""
+    bilingual message and exit code 2), with the output captured by Typer's CliRunner."""
     with CliRunner().isolation() as (out, err, _):
         argv, sys.argv = sys.argv, ["semesta", *args]
         try:
