@@ -59,3 +59,12 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def query(workspace: Workspace, sql: str, params: list | None = None) -> list[tuple]:
+    """The rows of one read-only query on a workspace."""
+    db = workspace.connect(read_only=True)
+    try:
+        return db.execute(sql, params or []).fetchall()
+    finally:
+        db.close()

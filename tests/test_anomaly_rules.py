@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import write
+from conftest import query, write
 from semesta.core import rules
 from semesta.core.text import SemestaError
 from semesta.pipeline.anomalies import reconcile, rules_in_force
@@ -141,14 +141,6 @@ def kabupaten(tmp_path_factory) -> tuple[Workspace, dict]:
     accounting = ingest(folder / "ekspor", PERIOD, workspace).as_dict()["totals"]
     assert (accounting["files_refused"], accounting["rows_quarantined"]) == (0, 0)
     return workspace, reconcile(workspace, PERIOD).as_dict()
-
-
-def query(workspace: Workspace, sql: str, params: list | None = None) -> list[tuple]:
-    db = workspace.connect(read_only=True)
-    try:
-        return db.execute(sql, params or []).fetchall()
-    finally:
-        db.close()
 
 
 # --- the rule file ---------------------------------------------------------------------------

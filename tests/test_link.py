@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import write
+from conftest import query, write
 from semesta.pipeline import link as linkage
 from semesta.pipeline.anomalies import reconcile
 from semesta.pipeline.ingest import ingest
@@ -193,14 +193,6 @@ def linked(tmp_path_factory) -> Workspace:
     assert (totals["files_ingested"], totals["rows_quarantined"]) == (8, 0)
     reconcile(workspace, PERIOD)
     return workspace
-
-
-def query(workspace: Workspace, sql: str, params: list | None = None) -> list[tuple]:
-    db = workspace.connect(read_only=True)
-    try:
-        return db.execute(sql, params or []).fetchall()
-    finally:
-        db.close()
 
 
 def identity(workspace: Workspace, layout: str, row: int) -> tuple:

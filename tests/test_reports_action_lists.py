@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
+from conftest import query
 from semesta.core.regions import regions
 from semesta.pipeline.anomalies import reconcile, rules_in_force
 from semesta.pipeline.workspace import Workspace
@@ -77,14 +78,6 @@ def book(reconciled, tmp_path_factory):
     path = tmp_path_factory.mktemp("book") / "laporan" / "rekonsiliasi.xlsx"
     assert write_reconciliation(workspace, report, path) == path
     return openpyxl.load_workbook(path)
-
-
-def query(workspace: Workspace, sql: str, params: list | None = None) -> list[tuple]:
-    db = workspace.connect(read_only=True)
-    try:
-        return db.execute(sql, params or []).fetchall()
-    finally:
-        db.close()
 
 
 def body(ws, header_row: int) -> list[tuple]:

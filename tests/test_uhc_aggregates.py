@@ -27,6 +27,7 @@ import duckdb
 import openpyxl
 import pytest
 
+from conftest import query
 from semesta.pipeline import uhc
 from semesta.pipeline.ingest import ingest
 from semesta.pipeline.link import SCHEMA as LINK_SCHEMA
@@ -92,14 +93,6 @@ def add_people(
 def copy(workspace: Workspace, target: Path) -> Workspace:
     shutil.copytree(workspace.path, target, ignore=shutil.ignore_patterns(".tmp"))
     return Workspace(target)
-
-
-def query(workspace: Workspace, sql: str, params: list | None = None) -> list[tuple]:
-    db = workspace.connect(read_only=True)
-    try:
-        return db.execute(sql, params or []).fetchall()
-    finally:
-        db.close()
 
 
 def areas(workspace: Workspace, period: str = JUNE, level: str | None = None) -> list[uhc.Area]:
