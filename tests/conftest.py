@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from semesta import cli
 from semesta.pipeline.ingest import ingest
 from semesta.pipeline.workspace import Workspace
 from semesta.synth.exports import synthesize
@@ -68,3 +71,18 @@ def query(workspace: Workspace, sql: str, params: list | None = None) -> list[tu
         return db.execute(sql, params or []).fetchall()
     finally:
         db.close()
+
+
+def run_semesta(*args: str) -> tuple[int, str, str]:
+    """``semesta`` in-process through its real entry point (which turns a SemestaError into a
+    bilingual message and exit code 2): exit code, stdout and stderr."""
+    with CliRunner().isolation() as (out, err, _):
+        argv, sys.argv = sys.argv, ["semesta", *args]
+        try:
+            cli.main()
+            code = 0
+        except SystemExit as done:
+            code = int(done.code or 0)
+        finally:
+            sys.argv = argv
+        return code, out.getvalue().decode(), err.getvalue().decode()

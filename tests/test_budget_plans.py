@@ -11,7 +11,6 @@ boundaries and the hand-checked figures around them.
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -20,9 +19,8 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from semesta import cli
+from conftest import run_semesta as run
 from semesta.core import budget as bg
 from semesta.core.text import SemestaError
 from semesta.reports.budget import plan_document
@@ -450,21 +448,6 @@ def test_weeks_last_days_and_days_of_a_calendar_file_fall_on_real_dates(tmp_path
 
 
 # --- semesta budget plan | bill | calendar -----------------------------------------------------
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    """``semesta`` in-process through its real entry point (which turns a SemestaError into a
-    bilingual message and exit code 2), with the output captured by Typer's CliRunner."""
-    with CliRunner().isolation() as (out, err, _):
-        argv, sys.argv = sys.argv, ["semesta", *args]
-        try:
-            cli.main()
-            code = 0
-        except SystemExit as done:
-            code = int(done.code or 0)
-        finally:
-            sys.argv = argv
-        return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 PLAN_2026 = ["budget", "plan", "--year", "2026", "--participants", "1000", "--rate", "Rp 42.000"]

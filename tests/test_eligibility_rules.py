@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,9 +22,8 @@ import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from semesta import cli
+from conftest import run_semesta as run
 from semesta.core import eligibility as el
 from semesta.core.text import SemestaError
 from semesta.pipeline import eligibility as pe
@@ -1072,21 +1070,6 @@ def test_a_letter_file_without_the_date_column_is_refused_in_both_languages(copy
 
 
 # --- semesta budget eligibility ----------------------------------------------------------------
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    """``semesta`` in-process through its real entry point (which turns a SemestaError into a
-    bilingual message and exit code 2), with the output captured by Typer's CliRunner."""
-    with CliRunner().isolation() as (out, err, _):
-        argv, sys.argv = sys.argv, ["semesta", *args]
-        try:
-            cli.main()
-            code = 0
-        except SystemExit as done:
-            code = int(done.code or 0)
-        finally:
-            sys.argv = argv
-        return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 def _floats(value: Any) -> list[Any]:

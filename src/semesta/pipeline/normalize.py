@@ -117,7 +117,7 @@ class Typed:
     # Pieces computed once per row before value, code and repair, which refer to them by name:
     # layers of (name, expression), each over the ones before (identifiers.SqlSteps). A parsed
     # date is used three times, and parsing it three times costs thrice.
-    layers: tuple[tuple[tuple[str, str], ...], ...] = ()
+    layers: identifiers.Layers = ()
 
     @property
     def raw(self) -> str:
